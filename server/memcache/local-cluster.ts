@@ -1,0 +1,123 @@
+// Starts memcached processes on this machine: the four weighted nodes `npm start` runs when
+// MEMCACHED_SERVERS is not set, and the throwaway nodes the tests run on free ports.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
+import { connect, createServer } from 'node:net'
+import type { NodeAddress } from './node.ts'
+
+export const MEMCACHED_MISSING_HELP = [
+  'memcached is not installed, and MEMCACHED_SERVERS is not set.',
+  'Either install it (Debian/Ubuntu: sudo apt-get install memcached; macOS: brew install memcached),',
+  'or run everything in containers with: docker compose up,',
+  'or point the app at running servers: MEMCACHED_SERVERS=host:port:weight,... npm start'
+].join('\n')
+
+export interface LocalNodeSpec {
+  port: number
+  weight: number
+  memoryMb: number
+}
+
+export class LocalNode {
+  #process: ChildProcess | undefined
+  constructor (readonly spec: LocalNodeSpec, private readonly binary: string) {}
+
+  get pid (): number | undefined { return this.#process?.pid }
+
+  get address (): NodeAddress {
+    return { host: '127.0.0.1', port: this.spec.port, weight: this.spec.weight }
+  }
+
+  async start (): Promise<void> {
+    if (await isListening(this.spec.port)) {
+      throw new Error(`port ${this.spec.port} is already in use: stop what listens there, or use it with MEMCACHED_SERVERS=127.0.0.1:${this.spec.port}:${this.spec.weight},...`)
+    }
+    const args = ['-l', '127.0.0.1', '-p', String(this.spec.port), '-m', String(this.spec.memoryMb), '-U', '0']
+    // memcached refuses to run as root unless told which user to be.
+    if (process.getuid?.() === 0) args.push('-u', 'root')
+    const child = spawn(this.binary, args, { stdio: ['ignore', 'ignore', 'pipe'] })
+    this.#process = child
+    let stderr = ''
+    child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
+    const exited = once(child, 'exit').then(([code]) => {
+      throw new Error(`memcached on port ${this.spec.port} exited (${code}): ${stderr.trim() || 'no message'}`)
+    })
+    const spawnFailed = once(child, 'error').then(([error]) => {
+      throw (error as NodeJS.ErrnoException).code === 'ENOENT' ? new Error(MEMCACHED_MISSING_HELP) : error
+    })
+    await Promise.race([waitForPort(this.spec.port), exited, spawnFailed])
+    exited.catch(() => {})
+    spawnFailed.catch(() => {})
+  }
+
+  /** Stops the process (SIGTERM, then SIGKILL) and waits until it is gone. */
+  async stop (): Promise<void> {
+    const child = this.#process
+    this.#process = undefined
+    if (!child || child.exitCode !== null || child.signalCode !== null) return
+    const gone = once(child, 'exit')
+    child.kill('SIGTERM')
+    const timer = setTimeout(() => child.kill('SIGKILL'), 2000)
+    await gone
+    clearTimeout(timer)
+  }
+}
+
+export class LocalCluster {
+  constructor (readonly nodes: LocalNode[]) {}
+
+  get servers (): NodeAddress[] {
+    return this.nodes.map((n) => n.address)
+  }
+
+  async start (): Promise<this> {
+    try {
+      await Promise.all(this.nodes.map((n) => n.start()))
+    } catch (error) {
+      await this.stop()
+      throw error
+    }
+    return this
+  }
+
+  async stop (): Promise<void> {
+    await Promise.all(this.nodes.map((n) => n.stop()))
+  }
+}
+
+/** Nodes with memory in proportion to weight (`memoryPerWeightMb` per unit of weight). */
+export function localCluster (
+  nodes: Array<{ port: number, weight: number }>,
+  { memoryPerWeightMb = 16, binary = 'memcached' } = {}
+): LocalCluster {
+  return new LocalCluster(nodes.map(({ port, weight }) => new LocalNode({ port, weight, memoryMb: weight * memoryPerWeightMb }, binary)))
+}
+
+/** A TCP port nothing listens on right now (the kernel's pick). */
+export async function freePort (): Promise<number> {
+  const server = createServer()
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const { port } = server.address() as { port: number }
+  server.close()
+  await once(server, 'close')
+  return port
+}
+
+/** Resolves once something accepts connections on 127.0.0.1:port (polls every 20 ms, up to `timeoutMs`). */
+export async function waitForPort (port: number, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    if (await isListening(port)) return
+    if (Date.now() > deadline) throw new Error(`nothing listens on 127.0.0.1:${port} after ${timeoutMs} ms`)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
+function isListening (port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1')
+    socket.once('connect', () => { socket.destroy(); resolve(true) })
+    socket.once('error', () => resolve(false))
+  })
+}

@@ -1,0 +1,104 @@
+// One memcached node: its memjs Server (one socket), its dead-until state, and the one way this
+// project sends bytes to it: `exchange`, which adds what memjs lacks, a deadline that always fires
+// and an error when the server closes the connection under a pending request (memjs#39, #162).
+import memjs from 'memjs'
+import type { Response, ResponseHandler, Server } from 'memjs'
+import type { Socket } from 'node:net'
+import { NodeDownError, TimeoutError } from './errors.ts'
+
+export interface NodeAddress {
+  host: string
+  port: number
+  weight: number
+}
+
+/** A node that failed before the request could reach it: safe to send the request elsewhere. */
+export class NotConnectedError extends NodeDownError {
+  override name = 'NotConnectedError'
+}
+
+export class MemcacheNode {
+  readonly label: string
+  readonly server: Server
+  deadUntil = 0
+  lastError: string | null = null
+  #watchedSocket: Socket | undefined
+
+  constructor (readonly address: NodeAddress, private readonly timeoutMs: number, private readonly deadRetryMs: number) {
+    this.label = `${address.host}:${address.port}`
+    // memjs's own timeouts are a fallback only (ours fire first); credentials are passed empty on
+    // purpose: memjs would otherwise read MEMCACHIER_USERNAME/PASSWORD from the environment.
+    this.server = new memjs.Server(address.host, address.port, '', '', {
+      timeout: (timeoutMs * 2) / 1000,
+      conntimeout: (timeoutMs * 2) / 1000,
+      keepAlive: true
+    })
+  }
+
+  isAlive (now = Date.now()): boolean {
+    return this.deadUntil <= now
+  }
+
+  markDead (reason: string): void {
+    this.deadUntil = Date.now() + this.deadRetryMs
+    this.lastError = reason
+  }
+
+  /**
+   * Writes `request` and feeds its responses to `onResponse`. A plain request carries opaque `seq`
+   * and resolves on its one response. With `untilEmpty` it resolves on the first zero-length
+   * answer instead: the NOOP that ends a pipelined batch (whose quiet requests carry the opaques
+   * seq+1 .. seq+opaques-1), or the last line of STAT. Rejects with NotConnectedError when the node could not be reached,
+   * NodeDownError when the connection failed later, TimeoutError past the deadline; each of those
+   * marks the node dead for the retry period.
+   */
+  exchange (request: Buffer, seq: number, onResponse: (response: Response) => void, { opaques = 1, untilEmpty = false } = {}): Promise<void> {
+    const { server } = this
+    const last = seq + opaques - 1
+    return new Promise((resolve, reject) => {
+      const settle = (error?: Error) => {
+        clearTimeout(timer)
+        for (let opaque = seq; opaque <= last; opaque++) delete server.responseCallbacks[opaque]
+        delete server.errorCallbacks[seq]
+        if (!error) {
+          this.lastError = null
+          return resolve()
+        }
+        this.markDead(error.message)
+        reject(error)
+      }
+      const timer = setTimeout(() => {
+        settle(new TimeoutError(this.label, this.timeoutMs))
+        // The connection's state is unknown now: drop it, so later requests start clean.
+        server.error(new Error(`timed out after ${this.timeoutMs} ms`))
+      }, this.timeoutMs)
+      const handler: ResponseHandler = (response) => {
+        onResponse(response)
+        if (!untilEmpty || response.header.totalBodyLength === 0) settle()
+      }
+      handler.quiet = untilEmpty
+      for (let opaque = seq; opaque <= last; opaque++) server.onResponse(opaque, handler)
+      server.onError(seq, (error) => {
+        settle(server.connected ? new NodeDownError(this.label, error) : new NotConnectedError(this.label, error))
+      })
+      server.write(request)
+      this.#watchClose()
+    })
+  }
+
+  close (): void {
+    this.server.close()
+  }
+
+  /** memjs forgets pending requests when the server closes the socket without an error; fail them. */
+  #watchClose (): void {
+    const socket = this.server._socket
+    if (!socket || socket === this.#watchedSocket) return
+    this.#watchedSocket = socket
+    socket.once('close', () => {
+      if (Object.keys(this.server.errorCallbacks).length > 0) {
+        this.server.error(new Error('connection closed by the server'))
+      }
+    })
+  }
+}

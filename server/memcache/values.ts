@@ -1,0 +1,60 @@
+// Values and their flags, as python-memcached 1.59 writes and reads them, so that either side
+// can read what the other stored (../../../shared/spec/python-memcached.md, "Value flags").
+import { inflateSync } from 'node:zlib'
+import { ValueFormatError, ValueTooLargeError } from './errors.ts'
+
+export const FLAG_PICKLE = 1
+export const FLAG_INTEGER = 2
+export const FLAG_LONG = 4 // written only by Python 2; read as an integer
+export const FLAG_COMPRESSED = 8
+export const FLAG_TEXT = 16
+
+/** memcached's default item size limit (`-I 1m`); an item also carries its key and headers. */
+export const DEFAULT_MAX_VALUE_BYTES = 1024 * 1024 - 512
+
+/** What the client stores: text (flag 16), integers (flag 2) and raw bytes (flags 0). */
+export type MemcacheValue = string | number | bigint | Buffer
+
+export interface EncodedValue {
+  bytes: Buffer
+  flags: number
+}
+
+export function encodeValue (value: MemcacheValue, maxBytes = DEFAULT_MAX_VALUE_BYTES): EncodedValue {
+  let encoded: EncodedValue
+  if (typeof value === 'string') {
+    encoded = { bytes: Buffer.from(value, 'utf8'), flags: FLAG_TEXT }
+  } else if (typeof value === 'bigint' || (typeof value === 'number' && Number.isInteger(value))) {
+    encoded = { bytes: Buffer.from(value.toString(), 'ascii'), flags: FLAG_INTEGER }
+  } else if (Buffer.isBuffer(value)) {
+    encoded = { bytes: value, flags: 0 }
+  } else {
+    throw new ValueFormatError(`cannot store a ${typeof value === 'number' ? 'non-integer number' : typeof value}: store a string, an integer or a Buffer (serialise objects to JSON text first)`)
+  }
+  if (encoded.bytes.length > maxBytes) {
+    throw new ValueTooLargeError(`value is ${encoded.bytes.length} bytes; the limit is ${maxBytes}`)
+  }
+  return encoded
+}
+
+/** An integer read back: a number while it is safe, a bigint beyond (memcached counters are 64-bit). */
+export function parseInteger (text: string): number | bigint {
+  const big = BigInt(text)
+  return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big
+}
+
+export function decodeValue (bytes: Buffer, flags: number): MemcacheValue {
+  if (flags & FLAG_COMPRESSED) {
+    bytes = inflateSync(bytes)
+    flags &= ~FLAG_COMPRESSED
+  }
+  if (flags === 0) return bytes
+  if (flags & FLAG_TEXT) return bytes.toString('utf8')
+  if (flags & (FLAG_INTEGER | FLAG_LONG)) {
+    const text = bytes.toString('ascii').trim()
+    if (!/^-?\d+$/.test(text)) throw new ValueFormatError(`integer-flagged value is not a number: ${JSON.stringify(text.slice(0, 40))}`)
+    return parseInteger(text)
+  }
+  if (flags & FLAG_PICKLE) throw new ValueFormatError('value is a Python pickle (flags 1); only text, integers and bytes are shared with Node')
+  throw new ValueFormatError(`unknown flags on get: ${flags}`)
+}
