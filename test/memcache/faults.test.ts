@@ -1,0 +1,73 @@
+// Nodes that die, hang and come back, stopped by pid in the middle of a run.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { startCluster, makeClient } from '../helper.ts'
+import { NodeDownError, TimeoutError } from '../../server/memcache/errors.ts'
+
+/** A key that python-memcached routes to `node` when every node is up. */
+function keyOn (mc: { nodeIndexFor (k: string): number | null }, node: number, prefix = 'key'): string {
+  for (let i = 0; ; i++) if (mc.nodeIndexFor(`${prefix}${i}`) === node) return `${prefix}${i}`
+}
+
+test('a stopped node: others keep working, its keys fail over, and it is used again once back', async (t) => {
+  const cluster = await startCluster(t)
+  const mc = makeClient(t, cluster, { deadRetryMs: 300 })
+  const onTwo = keyOn(mc, 2)
+  const onZero = keyOn(mc, 0)
+  await mc.set(onTwo, 'on node 2')
+  await mc.set(onZero, 'on node 0')
+
+  await cluster.nodes[2]!.stop()
+
+  // The open connection was closed by the server: the request must not hang (memjs#39).
+  const started = Date.now()
+  assert.equal(await mc.get(onTwo), undefined) // re-routed to the fallback node, which lacks it
+  assert.ok(Date.now() - started < 500, `took ${Date.now() - started} ms`)
+  assert.notEqual(mc.nodeIndexFor(onTwo), 2)
+  assert.equal(await mc.get(onZero), 'on node 0')
+  assert.equal(await mc.set(onTwo, 'on the fallback'), true)
+  assert.equal(await mc.get(onTwo), 'on the fallback')
+
+  await cluster.nodes[2]!.start()
+  // Once the back-off has passed, the key routes to node 2 again (python-memcached does the same).
+  const deadline = Date.now() + 3000
+  while (mc.nodeIndexFor(onTwo) !== 2) {
+    assert.ok(Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  assert.equal(await mc.set(onTwo, 'back on node 2'), true)
+  assert.equal((await mc.stats(2)).curr_items, '1')
+})
+
+test('a hung node times out within the deadline without stalling the others', async (t) => {
+  const cluster = await startCluster(t)
+  const mc = makeClient(t, cluster, { timeoutMs: 200, deadRetryMs: 60_000 })
+  const onOne = keyOn(mc, 1)
+  const onThree = keyOn(mc, 3)
+  await mc.set(onOne, 'x')
+  const pid = cluster.nodes[1]!.pid!
+  process.kill(pid, 'SIGSTOP')
+
+  const started = Date.now()
+  const [hung, live] = await Promise.allSettled([mc.get(onOne), mc.set(onThree, 'y')])
+  assert.equal(hung.status, 'rejected')
+  assert.ok((hung as PromiseRejectedResult).reason instanceof TimeoutError)
+  assert.deepEqual(live, { status: 'fulfilled', value: true })
+  assert.ok(Date.now() - started < 400)
+  // Now marked dead: its keys go where python-memcached's rehash sends them, at once.
+  assert.notEqual(mc.nodeIndexFor(onOne), 1)
+  assert.equal(await mc.get(onOne), undefined)
+  process.kill(pid, 'SIGCONT')
+})
+
+test('every node down: a typed error, fast', async (t) => {
+  const cluster = await startCluster(t, [1, 1])
+  const mc = makeClient(t, cluster)
+  await cluster.stop()
+  const started = Date.now()
+  await assert.rejects(mc.get('anything'), NodeDownError)
+  await assert.rejects(mc.get('anything'), /no memcached node is available/)
+  assert.deepEqual(await mc.getMulti(['a', 'b']), new Map())
+  assert.deepEqual((await mc.setMulti({ a: '1' })), ['a'])
+  assert.ok(Date.now() - started < 1000)
+})
