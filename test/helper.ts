@@ -12,7 +12,7 @@ export async function startCluster (t: Hooks, weights = WEIGHTS): Promise<LocalC
   const nodes = []
   for (const weight of weights) nodes.push({ port: await freePort(), weight })
   const cluster = await localCluster(nodes, { memoryPerWeightMb: 8 }).start()
-  t.after(() => cluster.stop())
+  t.after(() => cluster.stop('SIGKILL'))
   return cluster
 }
 

@@ -9,7 +9,7 @@
 // every command is one request sent through MemcacheNode.exchange.
 import type { Response } from 'memjs'
 import { encodeKey } from './keys.ts'
-import { MemcacheNode, NotConnectedError, type NodeAddress } from './node.ts'
+import { MemcacheNode, type NodeAddress } from './node.ts'
 import { buildRequest, counterExtras, expiryExtras, Opcode, Status, storageExtras, type CasToken, type RequestParts } from './protocol.ts'
 import { routeKey, weightedBuckets } from './routing.ts'
 import { decodeValue, DEFAULT_MAX_VALUE_BYTES, encodeValue, parseInteger, type MemcacheValue } from './values.ts'
@@ -214,10 +214,14 @@ export class MemcacheClient {
     return first
   }
 
-  /** Sends one request for `key` to its node; a node that cannot be reached is marked dead and the key re-routed. */
+  /**
+   * Sends one request for `key` to its node. When the connection fails (refused, reset, closed)
+   * the node is marked dead and the request goes where the key now routes, as python-memcached
+   * does; a timeout is not retried (the node may have applied it, and the caller is waiting).
+   */
   async #request (key: string, parts: Omit<RequestParts, 'key'>): Promise<Response> {
     const keyBytes = encodeKey(key)
-    for (;;) {
+    for (let attempt = 0; ; attempt++) {
       const index = this.nodeIndexFor(keyBytes)
       if (index === null) throw new NodeDownError(null)
       const seq = this.#reserveSeqs(1)
@@ -227,15 +231,15 @@ export class MemcacheClient {
         await this.nodes[index]!.exchange(buildRequest({ ...parts, key: keyBytes }, seq), seq, (r) => { result = r })
         return result!
       } catch (error) {
-        if (!(error instanceof NotConnectedError)) throw error
+        if (!(error instanceof NodeDownError) || attempt >= this.nodes.length) throw error
       }
     }
   }
 
   /**
    * Sends quiet requests grouped by node, each group followed by a NOOP, all groups at once.
-   * `onResponse` gets each answer with the key it belongs to. Keys whose node could not be reached
-   * are re-routed; keys that no node could take, or whose node failed mid-batch, go to `failed`.
+   * `onResponse` gets each answer with the key it belongs to. Keys whose node's connection failed
+   * are re-routed (as in #request); keys that no node could take, or whose node timed out, go to `failed`.
    */
   async #pipeline (
     requests: Array<{ key: string, parts: Omit<RequestParts, 'key'> }>,
@@ -243,7 +247,7 @@ export class MemcacheClient {
     failed: string[] = []
   ): Promise<void> {
     let pending = requests.map((r) => ({ ...r, keyBytes: encodeKey(r.key) }))
-    while (pending.length > 0) {
+    for (let attempt = 0; pending.length > 0; attempt++) {
       const groups = new Map<number, typeof pending>()
       for (const request of pending) {
         const index = this.nodeIndexFor(request.keyBytes)
@@ -264,7 +268,7 @@ export class MemcacheClient {
             if (request) onResponse(response, request.key)
           }, { opaques: group.length + 1, untilEmpty: true })
         } catch (error) {
-          if (error instanceof NotConnectedError) pending.push(...group)
+          if (error instanceof NodeDownError && attempt < this.nodes.length) pending.push(...group)
           else for (const r of group) failed.push(r.key)
         }
       }))

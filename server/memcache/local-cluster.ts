@@ -50,13 +50,16 @@ export class LocalNode {
     spawnFailed.catch(() => {})
   }
 
-  /** Stops the process (SIGTERM, then SIGKILL) and waits until it is gone. */
-  async stop (): Promise<void> {
+  /**
+   * Stops the process and waits until it is gone. memcached acts on SIGTERM at its next clock tick
+   * (up to a second); SIGKILL is immediate and loses nothing a cache must keep, so tests use it.
+   */
+  async stop (signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     const child = this.#process
     this.#process = undefined
     if (!child || child.exitCode !== null || child.signalCode !== null) return
     const gone = once(child, 'exit')
-    child.kill('SIGTERM')
+    child.kill(signal)
     const timer = setTimeout(() => child.kill('SIGKILL'), 2000)
     await gone
     clearTimeout(timer)
@@ -80,8 +83,8 @@ export class LocalCluster {
     return this
   }
 
-  async stop (): Promise<void> {
-    await Promise.all(this.nodes.map((n) => n.stop()))
+  async stop (signal?: NodeJS.Signals): Promise<void> {
+    await Promise.all(this.nodes.map((n) => n.stop(signal)))
   }
 }
 

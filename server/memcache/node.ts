@@ -12,11 +12,6 @@ export interface NodeAddress {
   weight: number
 }
 
-/** A node that failed before the request could reach it: safe to send the request elsewhere. */
-export class NotConnectedError extends NodeDownError {
-  override name = 'NotConnectedError'
-}
-
 export class MemcacheNode {
   readonly label: string
   readonly server: Server
@@ -48,9 +43,9 @@ export class MemcacheNode {
    * Writes `request` and feeds its responses to `onResponse`. A plain request carries opaque `seq`
    * and resolves on its one response. With `untilEmpty` it resolves on the first zero-length
    * answer instead: the NOOP that ends a pipelined batch (whose quiet requests carry the opaques
-   * seq+1 .. seq+opaques-1), or the last line of STAT. Rejects with NotConnectedError when the node could not be reached,
-   * NodeDownError when the connection failed later, TimeoutError past the deadline; each of those
-   * marks the node dead for the retry period.
+   * seq+1 .. seq+opaques-1), or the last line of STAT. Rejects with NodeDownError when the
+   * connection failed (refused, reset, closed by the server) and TimeoutError past the deadline;
+   * both mark the node dead for the retry period.
    */
   exchange (request: Buffer, seq: number, onResponse: (response: Response) => void, { opaques = 1, untilEmpty = false } = {}): Promise<void> {
     const { server } = this
@@ -79,7 +74,7 @@ export class MemcacheNode {
       handler.quiet = untilEmpty
       for (let opaque = seq; opaque <= last; opaque++) server.onResponse(opaque, handler)
       server.onError(seq, (error) => {
-        settle(server.connected ? new NodeDownError(this.label, error) : new NotConnectedError(this.label, error))
+        settle(new NodeDownError(this.label, error))
       })
       server.write(request)
       this.#watchClose()

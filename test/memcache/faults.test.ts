@@ -17,7 +17,7 @@ test('a stopped node: others keep working, its keys fail over, and it is used ag
   await mc.set(onTwo, 'on node 2')
   await mc.set(onZero, 'on node 0')
 
-  await cluster.nodes[2]!.stop()
+  await cluster.nodes[2]!.stop('SIGKILL')
 
   // The open connection was closed by the server: the request must not hang (memjs#39).
   const started = Date.now()
@@ -63,7 +63,7 @@ test('a hung node times out within the deadline without stalling the others', as
 test('every node down: a typed error, fast', async (t) => {
   const cluster = await startCluster(t, [1, 1])
   const mc = makeClient(t, cluster)
-  await cluster.stop()
+  await cluster.stop('SIGKILL')
   const started = Date.now()
   await assert.rejects(mc.get('anything'), NodeDownError)
   await assert.rejects(mc.get('anything'), /no memcached node is available/)
