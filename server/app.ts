@@ -1,0 +1,72 @@
+// Builds the app from a config object; never listens (server/main.ts does). Tests build it too.
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import cookie from '@fastify/cookie'
+import formbody from '@fastify/formbody'
+import helmet from '@fastify/helmet'
+import type { Config } from './config.ts'
+import memcachePlugin from './plugins/memcache.ts'
+import sessionPlugin from './plugins/session.ts'
+import viewsPlugin from './plugins/views.ts'
+import errorPages from './plugins/error-pages.ts'
+import sessionRoutes from './routes/session.ts'
+import healthRoutes from './routes/health.ts'
+import { DEFAULT_LIMITS } from './session/limits.ts'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config
+  }
+}
+
+/** Largest request body: a 64 KiB value percent-encoded can triple, plus the other fields. */
+export const BODY_LIMIT_BYTES = 256 * 1024
+
+export async function buildApp (config: Config, logger: FastifyServerOptions['logger'] = false): Promise<FastifyInstance> {
+  if (!config.memcachedServers) throw new Error('buildApp needs config.memcachedServers (server/main.ts starts local nodes when it is unset)')
+  const app = Fastify({
+    logger,
+    trustProxy: config.trustProxy,
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Bad percent-encoding in the URL answers 400 instead of throwing.
+    routerOptions: { ignoreTrailingSlash: false }
+  })
+  app.decorate('config', config)
+
+  // Third-party plugins.
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        // The app is served over plain HTTP on localhost; upgrading would break its own assets.
+        upgradeInsecureRequests: null
+      }
+    }
+  })
+  await app.register(cookie, { secret: config.cookieSecrets })
+  await app.register(formbody)
+  await app.register(viewsPlugin)
+
+  // The app's own decorators.
+  await app.register(memcachePlugin, {
+    servers: config.memcachedServers,
+    timeoutMs: config.memcachedTimeoutMs,
+    deadRetryMs: config.memcachedDeadRetryMs
+  })
+  await app.register(sessionPlugin, {
+    ttlSeconds: config.sessionTtlSeconds,
+    maxAgeSeconds: config.sessionMaxAgeSeconds,
+    limits: DEFAULT_LIMITS,
+    secure: config.cookieSecure
+  })
+  await app.register(errorPages)
+
+  // Routes.
+  await app.register(healthRoutes)
+  await app.register(sessionRoutes)
+  return app
+}

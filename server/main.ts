@@ -1,0 +1,53 @@
+// The process: reads the config, starts four local memcached nodes when MEMCACHED_SERVERS is
+// unset, builds the app, listens, and on SIGTERM/SIGINT stops accepting, finishes in-flight
+// requests, closes memcached connections (and the local nodes it started) and exits 0.
+import closeWithGrace from 'close-with-grace'
+import { buildApp } from './app.ts'
+import { ConfigError, LOCAL_NODES, loadConfig, type Config } from './config.ts'
+import { localCluster, type LocalCluster } from './memcache/local-cluster.ts'
+
+async function main (): Promise<void> {
+  let config: Config
+  try {
+    config = loadConfig()
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error
+    console.error(error.message)
+    process.exit(1)
+  }
+
+  let cluster: LocalCluster | null = null
+  if (!config.memcachedServers) {
+    cluster = localCluster(LOCAL_NODES)
+    try {
+      await cluster.start()
+    } catch (error) {
+      console.error((error as Error).message)
+      process.exit(1)
+    }
+    config = { ...config, memcachedServers: cluster.servers }
+  }
+
+  const app = await buildApp(config, { level: config.logLevel })
+  if (cluster) {
+    app.log.info({ nodes: cluster.nodes.map((n) => `${n.address.port}:w${n.spec.weight}:${n.spec.memoryMb}MB`) }, 'started local memcached nodes (MEMCACHED_SERVERS is not set)')
+    app.addHook('onClose', async function stopLocalNodes () { await cluster.stop() })
+  }
+  if (config.usingDevSecret) app.log.warn('COOKIE_SECRET is not set: using a development-only secret. Set COOKIE_SECRET before exposing this server.')
+
+  closeWithGrace({ delay: 10_000 }, async function shutdown ({ signal, err }) {
+    if (err) app.log.error({ err }, 'shutting down after an error')
+    else app.log.info({ signal }, 'shutting down')
+    await app.close()
+  })
+
+  try {
+    await app.listen({ port: config.port, host: config.host })
+  } catch (error) {
+    app.log.error({ err: error }, 'could not listen')
+    await app.close()
+    process.exit(1)
+  }
+}
+
+await main()

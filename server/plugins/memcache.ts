@@ -1,0 +1,25 @@
+// The cluster client, made from the config and closed with the app.
+import fp from 'fastify-plugin'
+import type { FastifyInstance } from 'fastify'
+import { MemcacheClient } from '../memcache/client.ts'
+import type { NodeAddress } from '../memcache/node.ts'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    memcache: MemcacheClient
+  }
+}
+
+export interface MemcachePluginOptions {
+  servers: NodeAddress[]
+  timeoutMs: number
+  deadRetryMs: number
+}
+
+async function memcachePlugin (app: FastifyInstance, options: MemcachePluginOptions) {
+  const client = new MemcacheClient(options)
+  app.decorate('memcache', client)
+  app.addHook('onClose', async function closeMemcache () { client.close() })
+}
+
+export default fp(memcachePlugin, { name: 'memcache' })

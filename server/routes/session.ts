@@ -1,0 +1,80 @@
+// The tutorial's finale: GET / shows the session, POST / sets or deletes one key of it.
+// A change answers 303 to GET / (reloading the page never re-posts); a refused change answers
+// the page itself with a 4xx status, the message next to the form and the form still filled in.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { CSRF_FIELD, csrfToken, verifyCsrfToken } from '../session/csrf.ts'
+import { SessionError, SessionInputError } from '../session/errors.ts'
+import type { OpenedSession } from '../plugins/session.ts'
+import { NOTICES, sessionFormSchema, sessionPageSchema, type NoticeCode, type SessionForm } from '../schemas/session-form.ts'
+
+const REPLACED_NOTICES = {
+  expired: 'Your previous session had expired, or the memcached node holding it is unavailable, so a new session was started.',
+  'max-age': 'Your previous session reached its maximum lifetime, so a new session was started.'
+} as const
+
+interface PageState {
+  status?: number
+  error?: string
+  notice?: string
+  form?: SessionForm
+}
+
+export default async function sessionRoutes (app: FastifyInstance) {
+  function renderPage (reply: FastifyReply, { session, replaced }: OpenedSession, state: PageState = {}) {
+    const nodeIndex = app.memcache.nodeIndexFor(session.id)
+    const node = nodeIndex === null ? null : app.memcache.nodes[nodeIndex]!
+    reply.code(state.status ?? 200).header('cache-control', 'no-store')
+    return reply.view('index.ejs', {
+      title: 'Session',
+      entries: session.entries().map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)]),
+      stored: session.toJSON(),
+      node: node ? `${node.label} (weight ${node.address.weight})` : 'none available',
+      fingerprint: app.sessions.logId(session.id),
+      csrf: csrfToken(app.config.cookieSecrets, session.id),
+      csrfField: CSRF_FIELD,
+      limits: app.sessions.limits,
+      ttlMinutes: Math.round(app.config.sessionTtlSeconds / 60),
+      notice: [replaced ? REPLACED_NOTICES[replaced] : null, state.notice].filter(Boolean),
+      error: state.error ?? null,
+      form: { action: state.form?.action === 'del' ? 'del' : 'set', key: state.form?.key ?? '', val: state.form?.val ?? '' }
+    })
+  }
+
+  app.get('/', { schema: sessionPageSchema }, async function showSession (request: FastifyRequest<{ Querystring: { notice?: string } }>, reply) {
+    const opened = await app.sessions.open(request, reply)
+    const code = request.query.notice
+    const notice = code && Object.hasOwn(NOTICES, code) ? NOTICES[code as NoticeCode] : undefined
+    return renderPage(reply, opened, { notice })
+  })
+
+  app.post('/', { schema: sessionFormSchema, attachValidation: true }, async function changeSession (request: FastifyRequest<{ Body: SessionForm }>, reply) {
+    const opened = await app.sessions.open(request, reply)
+    if (request.validationError || typeof request.body !== 'object' || request.body === null) {
+      return renderPage(reply, opened, { status: 400, error: 'The form must be sent once, as fields action, key and val (application/x-www-form-urlencoded).' })
+    }
+    const form = request.body
+    if (!verifyCsrfToken(app.config.cookieSecrets, opened.session.id, form[CSRF_FIELD])) {
+      return renderPage(reply, opened, { status: 403, error: 'This form has expired or did not come from this site (CSRF check failed). It is shown again: submit it once more.', form })
+    }
+    try {
+      const notice = await applyChange(opened, form)
+      return reply.redirect(`/?notice=${notice}`, 303)
+    } catch (error) {
+      if (!(error instanceof SessionError)) throw error
+      request.log.info({ session: app.sessions.logId(opened.session.id), reason: error.message }, 'session change refused')
+      return renderPage(reply, opened, { status: error.statusCode, error: error.message, form })
+    }
+  })
+}
+
+async function applyChange ({ session }: OpenedSession, { action, key, val }: SessionForm): Promise<NoticeCode> {
+  if (action !== 'set' && action !== 'del') {
+    throw new SessionInputError(action ? `Unknown action "${action.slice(0, 40)}": use set or del.` : 'Choose an action: set or del.')
+  }
+  if (key === undefined || key === '') throw new SessionInputError('The key must not be empty.')
+  if (action === 'del') return (await session.delete(key)) ? 'deleted' : 'absent'
+  if (val === undefined) throw new SessionInputError('A value (val) is required to set a key; it may be empty.')
+  if (session.get(key) === val) return 'unchanged'
+  await session.set(key, val)
+  return 'saved'
+}

@@ -1,0 +1,25 @@
+// What a session change can run into, with the HTTP status each one deserves.
+
+export class SessionError extends Error {
+  constructor (message: string, readonly statusCode: number) {
+    super(message)
+  }
+}
+
+/** A key, value or the whole session is over a limit; nothing was written. */
+export class SessionLimitError extends SessionError {
+  override name = 'SessionLimitError'
+  constructor (message: string) { super(message, 413) }
+}
+
+/** The request itself is wrong (empty key, unknown action); nothing was written. */
+export class SessionInputError extends SessionError {
+  override name = 'SessionInputError'
+  constructor (message: string) { super(message, 400) }
+}
+
+/** Other writes to the same session kept winning the compare-and-swap; nothing was written. */
+export class SessionConflictError extends SessionError {
+  override name = 'SessionConflictError'
+  constructor () { super('This session is being changed by many requests at once; your change was not saved. Please try again.', 409) }
+}

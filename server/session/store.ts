@@ -1,0 +1,114 @@
+// Loading and saving session records. A page view is one memcached command (get-and-touch reads
+// the record and slides its expiry); a change is a compare-and-swap on top of that read, re-read
+// and re-applied when another request changed the session first, so no update is ever lost.
+import type { MemcacheClient } from '../memcache/client.ts'
+import { TimeoutError } from '../memcache/errors.ts'
+import type { CasToken } from '../memcache/protocol.ts'
+import { SessionConflictError, SessionLimitError } from './errors.ts'
+import { formatBytes, type SessionLimits } from './limits.ts'
+import { decodeRecord, encodeRecord, type SessionData } from './record.ts'
+
+export interface StoredSession {
+  data: SessionData
+  /** The record's version at load time; null when there is no record (it expired meanwhile). */
+  cas: CasToken | null
+}
+
+export interface StoreOptions {
+  ttlSeconds: number
+  limits: SessionLimits
+  /** Compare-and-swap attempts before a change gives up with SessionConflictError. */
+  casAttempts?: number
+}
+
+/** A change to session data; returns false when it changed nothing (then nothing is written). */
+export type Change = (data: SessionData) => boolean
+
+const BACKOFF_BASE_MS = 2
+const BACKOFF_CAP_MS = 100
+
+export class SessionStore {
+  readonly #client: MemcacheClient
+  readonly #ttl: number
+  readonly #limits: SessionLimits
+  readonly #casAttempts: number
+
+  constructor (client: MemcacheClient, options: StoreOptions) {
+    this.#client = client
+    this.#ttl = options.ttlSeconds
+    this.#limits = options.limits
+    this.#casAttempts = options.casAttempts ?? 20
+  }
+
+  /**
+   * The session's data and version, sliding its expiry in the same round trip; undefined when
+   * memcached does not hold it (or holds something that is not a session). A node that times out
+   * is marked dead by the client, so the one retry goes where the key now routes.
+   */
+  async load (id: string): Promise<StoredSession | undefined> {
+    let found
+    try {
+      found = await this.#client.getAndTouch(id, this.#ttl)
+    } catch (error) {
+      if (!(error instanceof TimeoutError)) throw error
+      found = await this.#client.getAndTouch(id, this.#ttl)
+    }
+    if (!found) return undefined
+    const data = decodeRecord(found.value)
+    return data ? { data, cas: found.cas } : undefined
+  }
+
+  /** Stores an empty session under a new id; false if the id is taken (then pick another). */
+  create (id: string): Promise<boolean> {
+    return this.#client.add(id, encodeRecord(new Map()), this.#ttl)
+  }
+
+  /**
+   * Applies `change` to the session and stores it with compare-and-swap. On a conflict the record
+   * is read again and the change re-applied, after a jittered back-off. Returns the data stored.
+   */
+  async update (id: string, loaded: StoredSession, change: Change): Promise<SessionData> {
+    let current = loaded
+    for (let attempt = 0; attempt < this.#casAttempts; attempt++) {
+      const next = new Map(current.data)
+      if (!change(next)) return next
+      const text = this.#encodeWithinLimits(next)
+      const result = current.cas
+        ? await this.#client.compareAndSwap(id, text, current.cas, this.#ttl)
+        : (await this.#client.add(id, text, this.#ttl)) ? 'stored' : 'exists'
+      if (result === 'stored') return next
+      if (result === 'exists') await backoff(attempt)
+      current = await this.#reload(id)
+    }
+    throw new SessionConflictError()
+  }
+
+  destroy (id: string): Promise<boolean> {
+    return this.#client.delete(id)
+  }
+
+  async #reload (id: string): Promise<StoredSession> {
+    const found = await this.#client.gets(id)
+    const data = found ? decodeRecord(found.value) : null
+    // Gone (expired or evicted between our read and write) or not a session: start from empty.
+    return data && found ? { data, cas: found.cas } : { data: new Map(), cas: null }
+  }
+
+  #encodeWithinLimits (data: SessionData): string {
+    if (data.size > this.#limits.maxKeys) {
+      throw new SessionLimitError(`A session holds at most ${this.#limits.maxKeys} keys.`)
+    }
+    const text = encodeRecord(data)
+    const bytes = Buffer.byteLength(text, 'utf8')
+    if (bytes > this.#limits.maxSessionBytes) {
+      throw new SessionLimitError(`The session would be ${formatBytes(bytes)}; the limit is ${formatBytes(this.#limits.maxSessionBytes)}.`)
+    }
+    return text
+  }
+}
+
+/** "Full jitter" exponential back-off: a random wait up to min(cap, base * 2^attempt). */
+function backoff (attempt: number): Promise<void> {
+  const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt)
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling))
+}
