@@ -2,6 +2,9 @@
 import type { TestContext } from 'node:test'
 import { freePort, localCluster, type LocalCluster } from '../server/memcache/local-cluster.ts'
 import { MemcacheClient, type ClientOptions } from '../server/memcache/client.ts'
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
+import { buildApp } from '../server/app.ts'
+import { loadConfig } from '../server/config.ts'
 
 /** The tutorial's weights. */
 export const WEIGHTS = [4, 3, 1, 2]
@@ -29,4 +32,94 @@ export async function eventually (check: () => boolean | Promise<boolean>, timeo
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`)
     await new Promise((resolve) => setTimeout(resolve, 10))
   }
+}
+
+// ---- the app -------------------------------------------------------------------------------
+
+export const TEST_SECRET = 'test-secret-that-is-long-enough-0123456789'
+
+export async function buildTestApp (t: Hooks, cluster: LocalCluster, env: Record<string, string> = {}): Promise<FastifyInstance> {
+  const config = loadConfig({
+    COOKIE_SECRET: TEST_SECRET,
+    MEMCACHED_SERVERS: cluster.servers.map((s) => `${s.host}:${s.port}:${s.weight}`).join(','),
+    ...env
+  })
+  const app = await buildApp(config)
+  t.after(() => app.close())
+  return app
+}
+
+/**
+ * A cookie-keeping client for `app.inject`, reading the CSRF token from each page it gets,
+ * the way a browser submits the form it was shown.
+ */
+export class Visitor {
+  cookie: string | undefined
+  csrf: string | undefined
+
+  constructor (readonly app: FastifyInstance) {}
+
+  async get (url = '/', headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+    const response = await this.app.inject({ method: 'GET', url, headers: { ...this.#cookieHeader(), ...headers } })
+    this.#remember(response)
+    return response
+  }
+
+  /** Posts the session form (fields in order, urlencoded) with this visitor's cookie and token. */
+  async post (fields: Record<string, string>, { csrf = true } = {}): Promise<LightMyRequestResponse> {
+    if (csrf && !this.csrf) await this.get()
+    const body = new URLSearchParams(csrf ? { _csrf: this.csrf!, ...fields } : fields).toString()
+    const response = await this.app.inject({
+      method: 'POST',
+      url: '/',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...this.#cookieHeader() },
+      payload: body
+    })
+    this.#remember(response)
+    return response
+  }
+
+  /** Sets a key and checks the 303 back to the page. */
+  async set (key: string, val: string): Promise<void> {
+    const response = await this.post({ action: 'set', key, val })
+    if (response.statusCode !== 303) throw new Error(`set ${key}: ${response.statusCode} ${pageError(response.body)}`)
+  }
+
+  /** The session's keys and values as the page shows them. */
+  async data (): Promise<Record<string, string>> {
+    return sessionTable((await this.get()).body)
+  }
+
+  /** The raw session id (the test reads its own cookie). */
+  get sessionId (): string | undefined {
+    return this.cookie ? decodeURIComponent(this.cookie).slice(0, 32) : undefined
+  }
+
+  #cookieHeader (): Record<string, string> {
+    return this.cookie ? { cookie: `uc=${this.cookie}` } : {}
+  }
+
+  #remember (response: LightMyRequestResponse): void {
+    const uc = response.cookies.find((c) => c.name === 'uc')
+    if (uc) this.cookie = uc.value
+    const token = /name="_csrf" value="([^"]+)"/.exec(response.body)
+    if (token) this.csrf = token[1]
+  }
+}
+
+const ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&#34;': '"', '&#39;': "'" }
+export function unescapeHtml (text: string): string {
+  return text.replace(/&(amp|lt|gt|#34|#39);/g, (m) => ENTITIES[m]!)
+}
+
+/** Key/value rows of the session table in a rendered page. */
+export function sessionTable (html: string): Record<string, string> {
+  const rows: Record<string, string> = Object.create(null)
+  for (const m of html.matchAll(/<tr><td>(.*?)<\/td><td>(.*?)<\/td><\/tr>/gs)) rows[unescapeHtml(m[1]!)] = unescapeHtml(m[2]!)
+  return rows
+}
+
+export function pageError (html: string): string | null {
+  const m = /<p class="error" role="alert" id="form-error">(.*?)<\/p>/s.exec(html)
+  return m ? unescapeHtml(m[1]!) : null
 }
