@@ -4,6 +4,7 @@ import cookie from '@fastify/cookie'
 import formbody from '@fastify/formbody'
 import helmet from '@fastify/helmet'
 import type { Config } from './config.ts'
+import { parseForm } from './forms.ts'
 import memcachePlugin from './plugins/memcache.ts'
 import sessionPlugin from './plugins/session.ts'
 import viewsPlugin from './plugins/views.ts'
@@ -26,9 +27,7 @@ export async function buildApp (config: Config, logger: FastifyServerOptions['lo
   const app = Fastify({
     logger,
     trustProxy: config.trustProxy,
-    bodyLimit: BODY_LIMIT_BYTES,
-    // Bad percent-encoding in the URL answers 400 instead of throwing.
-    routerOptions: { ignoreTrailingSlash: false }
+    bodyLimit: BODY_LIMIT_BYTES
   })
   app.decorate('config', config)
 
@@ -48,7 +47,9 @@ export async function buildApp (config: Config, logger: FastifyServerOptions['lo
     }
   })
   await app.register(cookie, { secret: config.cookieSecrets })
-  await app.register(formbody)
+  // Forms are the only bodies this app reads: JSON and text/plain answer 415 like any other type.
+  app.removeAllContentTypeParsers()
+  await app.register(formbody, { parser: parseForm })
   await app.register(viewsPlugin)
 
   // The app's own decorators.

@@ -1,0 +1,127 @@
+// Nodes that die under the app, every node down, a node restarting mid-traffic, malformed requests.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
+import { buildTestApp, eventually, startCluster, Visitor } from '../helper.ts'
+
+test('one node down: every page within a second, other sessions untouched, lost ones restart with a notice', async (t) => {
+  const cluster = await startCluster(t)
+  const app = await buildTestApp(t, cluster, { MEMCACHED_DEAD_RETRY_SECONDS: '60' })
+  // Visitors until every node holds at least one session.
+  const visitors: Visitor[] = []
+  const byNode = new Map<number, Visitor>()
+  while (byNode.size < 4) {
+    const v = new Visitor(app)
+    await v.set('n', String(visitors.length))
+    visitors.push(v)
+    byNode.set(app.memcache.nodeIndexFor(v.sessionId!)!, v)
+  }
+  await cluster.nodes[1]!.stop('SIGKILL')
+
+  for (const [node, visitor] of byNode) {
+    const before = visitor.sessionId
+    const started = Date.now()
+    const page = await visitor.get()
+    const took = Date.now() - started
+    assert.equal(page.statusCode, 200)
+    assert.ok(took < 1000, `node ${node}: ${took} ms`)
+    if (node === 1) {
+      assert.match(page.body, /memcached node holding it is unavailable/)
+      assert.notEqual(visitor.sessionId, before)
+      assert.notEqual(app.memcache.nodeIndexFor(visitor.sessionId!), 1)
+      await visitor.set('again', 'yes') // the fresh session works on the fallback node
+      assert.equal((await visitor.data()).again, 'yes')
+    } else {
+      assert.equal(visitor.sessionId, before)
+      assert.ok((await visitor.data()).n !== undefined)
+    }
+  }
+  const ready = await app.inject({ url: '/readyz' })
+  assert.equal(ready.json().up, 3)
+})
+
+test('every node down: 503 with a clear page, quickly; recovers on its own when nodes return', async (t) => {
+  const cluster = await startCluster(t)
+  const app = await buildTestApp(t, cluster, { MEMCACHED_DEAD_RETRY_SECONDS: '1' })
+  const visitor = new Visitor(app)
+  await visitor.set('k', 'v')
+  await cluster.stop('SIGKILL')
+
+  for (const request of [() => visitor.get(), () => new Visitor(app).get(), () => visitor.post({ action: 'set', key: 'a', val: 'b' })]) {
+    const started = Date.now()
+    const response = await request()
+    assert.equal(response.statusCode, 503)
+    assert.match(response.body, /Session storage is unavailable/)
+    assert.ok(Date.now() - started < 3000)
+  }
+  assert.equal((await app.inject({ url: '/readyz' })).statusCode, 503)
+  assert.equal((await app.inject({ url: '/healthz' })).statusCode, 200)
+
+  await cluster.start()
+  await eventually(async () => (await visitor.get()).statusCode === 200, 5000)
+  await visitor.set('after', 'recovery')
+  assert.equal((await visitor.data()).after, 'recovery')
+})
+
+test('a node restarting while requests flow: the process survives and almost no request fails', async (t) => {
+  const cluster = await startCluster(t)
+  const app = await buildTestApp(t, cluster, { MEMCACHED_DEAD_RETRY_SECONDS: '1' })
+  const visitors = Array.from({ length: 8 }, () => new Visitor(app))
+  for (const v of visitors) await v.get()
+
+  const statuses: number[] = []
+  let running = true
+  const traffic = visitors.map(async (v, i) => {
+    for (let n = 0; running && n < 2000; n++) {
+      const response = n % 3 === 0 ? await v.post({ action: 'set', key: `k${n % 10}`, val: String(n) }) : await v.get()
+      statuses.push(response.statusCode)
+      if (i === 0 && n === 20) {
+        await cluster.nodes[0]!.stop('SIGKILL')
+        await cluster.nodes[0]!.start()
+      }
+    }
+  })
+  await eventually(() => statuses.length > 1500, 20_000)
+  running = false
+  await Promise.all(traffic)
+  const failed = statuses.filter((s) => s >= 500).length
+  t.diagnostic(`${failed} of ${statuses.length} requests failed while node 0 restarted`)
+  assert.ok(failed <= statuses.length * 0.01, `${failed} of ${statuses.length} failed`)
+  assert.equal((await app.inject({ url: '/readyz' })).json().up, 4)
+})
+
+test('malformed requests get a 4xx, never a 5xx', async (t) => {
+  const cluster = await startCluster(t)
+  const app = await buildTestApp(t, cluster)
+  const visitor = new Visitor(app)
+  await visitor.get()
+  const form = { 'content-type': 'application/x-www-form-urlencoded', cookie: `uc=${visitor.cookie}` }
+  const cases: Array<{ name: string, method?: 'GET' | 'POST' | 'PUT' | 'DELETE', url?: string, headers?: Record<string, string>, payload?: string | Buffer }> = [
+    { name: 'random bytes as a form', headers: form, payload: randomBytes(4096) },
+    { name: 'bad percent-encoding in the body', headers: form, payload: `_csrf=${visitor.csrf}&action=set&key=%E0%A4%A&val=%ZZ` },
+    { name: 'bad percent-encoding in the URL', method: 'GET', url: '/?notice=%E0%A4%A' },
+    { name: 'bad percent-encoding in the path', method: 'GET', url: '/%E0%A4%A' },
+    { name: 'array-style fields', headers: form, payload: `_csrf=${visitor.csrf}&action[]=set&key[]=a&val[0]=b` },
+    { name: 'repeated action', headers: form, payload: `_csrf=${visitor.csrf}&action=set&action=del&key=a&val=b` },
+    { name: 'thousands of fields', headers: form, payload: Array.from({ length: 5000 }, (_, i) => `f${i}=${i}`).join('&') },
+    { name: 'a body over the limit', headers: form, payload: `val=${'x'.repeat(300 * 1024)}` },
+    { name: 'text/plain', headers: { 'content-type': 'text/plain', cookie: form.cookie }, payload: 'action=set&key=a&val=b' },
+    { name: 'application/xml', headers: { 'content-type': 'application/xml' }, payload: '<a/>' },
+    { name: 'multipart', headers: { 'content-type': 'multipart/form-data; boundary=x' }, payload: '--x\r\n\r\n--x--' },
+    { name: 'malformed JSON', headers: { 'content-type': 'application/json' }, payload: '{"action":' },
+    { name: 'JSON array', headers: { 'content-type': 'application/json', cookie: form.cookie }, payload: '[1,2]' },
+    { name: 'JSON with a number key', headers: { 'content-type': 'application/json', cookie: form.cookie }, payload: `{"_csrf":"${visitor.csrf}","action":"set","key":5,"val":"x"}` },
+    { name: 'no content type', headers: { cookie: form.cookie }, payload: 'abc' },
+    { name: 'garbage cookie', method: 'GET', headers: { cookie: 'uc=%ff%fe; uc=1; =; ;;' } },
+    { name: 'a cookie with a huge value', method: 'GET', headers: { cookie: `uc=${'a'.repeat(8000)}` } },
+    { name: 'an unknown method', method: 'PUT' },
+    { name: 'DELETE', method: 'DELETE' },
+    { name: 'path traversal on static files', method: 'GET', url: '/public/../package.json' }
+  ]
+  for (const c of cases) {
+    const response = await app.inject({ method: c.method ?? 'POST', url: c.url ?? '/', headers: c.headers, payload: c.payload })
+    assert.ok(response.statusCode < 500, `${c.name}: ${response.statusCode} ${response.body.slice(0, 200)}`)
+    if (c.method !== 'GET') assert.ok(response.statusCode >= 400, `${c.name}: ${response.statusCode}`)
+  }
+  assert.deepEqual({ ...await visitor.data() }, {})
+})

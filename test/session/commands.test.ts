@@ -1,0 +1,50 @@
+// What a request costs in memcached commands, counted by memcached itself (`stats`).
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { buildTestApp, makeClient, startCluster, Visitor } from '../helper.ts'
+import type { MemcacheClient } from '../../server/memcache/client.ts'
+
+const COUNTERS = ['cmd_get', 'cmd_set', 'cmd_touch', 'delete_hits', 'delete_misses', 'incr_hits', 'incr_misses', 'decr_hits', 'decr_misses'] as const
+
+async function commandTotals (mc: MemcacheClient): Promise<Record<string, number>> {
+  const totals: Record<string, number> = Object.fromEntries(COUNTERS.map((c) => [c, 0]))
+  for (let i = 0; i < mc.nodes.length; i++) {
+    const stats = await mc.stats(i)
+    for (const c of COUNTERS) totals[c]! += Number(stats[c])
+  }
+  return totals
+}
+
+async function commandsDuring (mc: MemcacheClient, work: () => Promise<unknown>): Promise<{ total: number, by: Record<string, number> }> {
+  const before = await commandTotals(mc)
+  await work()
+  const after = await commandTotals(mc)
+  const by = Object.fromEntries(COUNTERS.map((c) => [c, after[c]! - before[c]!]).filter(([, n]) => n !== 0))
+  return { total: Object.values(by).reduce((a, b) => a + (b as number), 0), by }
+}
+
+test('a page view costs one command, an uncontended write two', async (t) => {
+  const cluster = await startCluster(t)
+  const app = await buildTestApp(t, cluster)
+  const mc = makeClient(t, cluster)
+  const visitor = new Visitor(app)
+
+  const first = await commandsDuring(mc, () => visitor.get())
+  assert.deepEqual(first, { total: 1, by: { cmd_set: 1 } }) // the new, empty session is added
+
+  const views = await commandsDuring(mc, async () => { for (let i = 0; i < 20; i++) await visitor.get() })
+  assert.deepEqual(views, { total: 20, by: { cmd_touch: 20 } }) // get-and-touch: read + slide in one
+
+  const writes = await commandsDuring(mc, async () => {
+    for (let i = 0; i < 10; i++) {
+      const response = await visitor.post({ action: 'set', key: `k${i}`, val: 'v' })
+      assert.equal(response.statusCode, 303)
+    }
+  })
+  assert.deepEqual(writes, { total: 20, by: { cmd_touch: 10, cmd_set: 10 } }) // get-and-touch + cas
+
+  const unchanged = await commandsDuring(mc, () => visitor.post({ action: 'set', key: 'k0', val: 'v' }))
+  assert.equal(unchanged.total, 1) // same value again: nothing written
+  const absent = await commandsDuring(mc, () => visitor.post({ action: 'del', key: 'nope' }))
+  assert.equal(absent.total, 1)
+})
