@@ -64,11 +64,11 @@ declare module 'memjs' {
     close (): void
   }
 
-  const Utils: {
+  interface Utils {
     makeRequestBuffer (opcode: number, key: string | Buffer, extras: string | Buffer, value: string | Buffer, opaque?: number): Buffer
   }
 
-  const memjs: { Client: typeof Client, Server: typeof Server, Utils: typeof Utils }
+  const memjs: { Client: typeof Client, Server: typeof Server, Utils: Utils }
   export default memjs
   export type { Response, ResponseHandler, Client, Server }
 }

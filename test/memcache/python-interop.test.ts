@@ -22,7 +22,7 @@ test('python-memcached and this client share values and placement', async (t) =>
   const mc = makeClient(t, cluster)
 
   await t.test('Python writes str, int and bytes; we read them with their types', async () => {
-    await python(cluster.servers, `mc.set('py:str', 'héllo'); mc.set('py:int', 12345678901234); mc.set('py:bytes', b'\\x00raw')`)
+    await python(cluster.servers, 'mc.set(\'py:str\', \'héllo\'); mc.set(\'py:int\', 12345678901234); mc.set(\'py:bytes\', b\'\\x00raw\')')
     assert.equal(await mc.get('py:str'), 'héllo')
     assert.equal(await mc.get('py:int'), 12345678901234)
     assert.deepEqual(await mc.get('py:bytes'), Buffer.from('\x00raw', 'latin1'))
@@ -32,7 +32,7 @@ test('python-memcached and this client share values and placement', async (t) =>
     await mc.set('js:str', 'grüße')
     await mc.set('js:int', -7)
     await mc.set('js:bytes', Buffer.from([1, 2, 3]))
-    const out = await python(cluster.servers, `print(json.dumps([repr(mc.get('js:str')), repr(mc.get('js:int')), repr(mc.get('js:bytes'))]))`)
+    const out = await python(cluster.servers, 'print(json.dumps([repr(mc.get(\'js:str\')), repr(mc.get(\'js:int\')), repr(mc.get(\'js:bytes\'))]))')
     assert.deepEqual(JSON.parse(out), ["'grüße'", '-7', "b'\\x01\\x02\\x03'"])
   })
 
