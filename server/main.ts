@@ -18,7 +18,7 @@ async function main (): Promise<void> {
 
   let cluster: LocalCluster | null = null
   if (!config.memcachedServers) {
-    cluster = localCluster(LOCAL_NODES)
+    cluster = localCluster(LOCAL_NODES).killOnExit()
     try {
       await cluster.start()
     } catch (error) {

@@ -50,6 +50,11 @@ export class LocalNode {
     spawnFailed.catch(() => {})
   }
 
+  /** Synchronous SIGKILL, for process 'exit' handlers. */
+  kill (): void {
+    if (this.#process?.exitCode === null) this.#process.kill('SIGKILL')
+  }
+
   /**
    * Stops the process and waits until it is gone. memcached acts on SIGTERM at its next clock tick
    * (up to a second); SIGKILL is immediate and loses nothing a cache must keep, so tests use it.
@@ -85,6 +90,12 @@ export class LocalCluster {
 
   async stop (signal?: NodeJS.Signals): Promise<void> {
     await Promise.all(this.nodes.map((n) => n.stop(signal)))
+  }
+
+  /** Kills the nodes if this process exits without stopping them (a crash must not orphan them). */
+  killOnExit (): this {
+    process.once('exit', () => { for (const node of this.nodes) node.kill() })
+    return this
   }
 }
 
