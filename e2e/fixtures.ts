@@ -25,16 +25,16 @@ export class SessionPage {
 }
 
 export const test = base.extend<{ sessionPage: SessionPage, cspViolations: string[] }>({
-  cspViolations: async ({ page }, use) => {
+  // Every test's page is watched: a CSP violation (an inline script or style we forgot) fails it.
+  cspViolations: [async ({ page }, use) => {
     const violations: string[] = []
     page.on('console', (message) => {
       if (/Content Security Policy/i.test(message.text())) violations.push(message.text())
     })
     await use(violations)
     expect(violations).toEqual([])
-  },
-  sessionPage: async ({ page, cspViolations }, use) => {
-    void cspViolations
+  }, { auto: true }],
+  sessionPage: async ({ page }, use) => {
     await use(new SessionPage(page))
   }
 })

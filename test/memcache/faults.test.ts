@@ -1,7 +1,8 @@
 // Nodes that die, hang and come back, stopped by pid in the middle of a run.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { startCluster, makeClient } from '../helper.ts'
+import { readdirSync, readFileSync } from 'node:fs'
+import { eventually, startCluster, makeClient } from '../helper.ts'
 import { NodeDownError, TimeoutError } from '../../server/memcache/errors.ts'
 
 /** A key that python-memcached routes to `node` when every node is up. */
@@ -47,6 +48,8 @@ test('a hung node times out within the deadline without stalling the others', as
   await mc.set(onOne, 'x')
   const pid = cluster.nodes[1]!.pid!
   process.kill(pid, 'SIGSTOP')
+  // The signal is asynchronous: wait until the kernel reports every thread stopped ("T").
+  await eventually(() => readdirSync(`/proc/${pid}/task`).every((tid) => readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.startsWith('T')))
 
   const started = Date.now()
   const [hung, live] = await Promise.allSettled([mc.get(onOne), mc.set(onThree, 'y')])
