@@ -56,7 +56,8 @@ export async function buildApp (config: Config, logger: FastifyServerOptions['lo
   await app.register(memcachePlugin, {
     servers: config.memcachedServers,
     timeoutMs: config.memcachedTimeoutMs,
-    deadRetryMs: config.memcachedDeadRetryMs
+    deadRetryMs: config.memcachedDeadRetryMs,
+    hashing: config.memcachedHashing
   })
   await app.register(sessionPlugin, {
     ttlSeconds: config.sessionTtlSeconds,

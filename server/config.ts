@@ -1,5 +1,6 @@
 // Configuration from the environment, validated once at start. Every problem names its variable.
 import type { NodeAddress } from './memcache/node.ts'
+import type { Hashing } from './memcache/ketama.ts'
 
 export interface Config {
   port: number
@@ -8,6 +9,7 @@ export interface Config {
   memcachedServers: NodeAddress[] | null
   memcachedTimeoutMs: number
   memcachedDeadRetryMs: number
+  memcachedHashing: Hashing
   /** The first signs, every one verifies (rotation). */
   cookieSecrets: string[]
   /** 'auto': Secure when the request came over HTTPS (X-Forwarded-Proto counts with TRUST_PROXY). */
@@ -102,13 +104,14 @@ export function loadConfig (env: Env = process.env): Config {
     memcachedServers,
     memcachedTimeoutMs: integer('MEMCACHED_TIMEOUT_MS', 500, 10, 10_000),
     memcachedDeadRetryMs: integer('MEMCACHED_DEAD_RETRY_SECONDS', 30, 0, 3600) * 1000,
+    memcachedHashing: oneOf('MEMCACHED_HASHING', 'modulo', ['modulo', 'ketama'] as const),
     cookieSecrets,
     cookieSecure: oneOf('COOKIE_SECURE', 'auto', ['auto', 'always'] as const),
     trustProxy: oneOf('TRUST_PROXY', 'false', ['true', 'false'] as const) === 'true',
     sessionTtlSeconds: integer('SESSION_TTL_SECONDS', 1200, 1, 30 * 24 * 3600),
     sessionMaxAgeSeconds: integer('SESSION_MAX_AGE_SECONDS', 12 * 3600, 1, 365 * 24 * 3600),
     production,
-    logLevel: oneOf('LOG_LEVEL', production ? 'info' : 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+    logLevel: oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
     usingDevSecret
   }
   if (problems.length > 0) throw new ConfigError(problems)

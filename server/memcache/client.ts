@@ -12,6 +12,7 @@ import { encodeKey } from './keys.ts'
 import { MemcacheNode, type NodeAddress } from './node.ts'
 import { buildRequest, counterExtras, expiryExtras, Opcode, Status, storageExtras, type CasToken, type RequestParts } from './protocol.ts'
 import { routeKey, weightedBuckets } from './routing.ts'
+import { KetamaRing, type Hashing } from './ketama.ts'
 import { decodeValue, DEFAULT_MAX_VALUE_BYTES, encodeValue, parseInteger, type MemcacheValue } from './values.ts'
 import { MemcacheError, NodeDownError, ServerError } from './errors.ts'
 
@@ -22,6 +23,8 @@ export interface ClientOptions {
   /** How long a failed node is skipped before it is tried again (python-memcached: 30 s). */
   deadRetryMs?: number
   maxValueBytes?: number
+  /** 'modulo' (default): python-memcached's selection, shared with the Python original; 'ketama': consistent hashing. */
+  hashing?: Hashing
 }
 
 export interface CasValue {
@@ -56,7 +59,9 @@ export class MemcacheClient {
   readonly buckets: readonly number[]
   /** Requests written to the network (a pipelined batch counts once): for tests and the cluster page. */
   roundTrips = 0
+  readonly hashing: Hashing
   readonly #maxValueBytes: number
+  readonly #ring: KetamaRing | null
   #seq = 0
 
   constructor (options: ClientOptions) {
@@ -66,12 +71,16 @@ export class MemcacheClient {
     this.nodes = options.servers.map((address) => new MemcacheNode(address, timeoutMs, deadRetryMs))
     this.buckets = weightedBuckets(options.servers.map((s) => s.weight))
     this.#maxValueBytes = options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES
+    this.hashing = options.hashing ?? 'modulo'
+    this.#ring = this.hashing === 'ketama' ? new KetamaRing(options.servers) : null
   }
 
-  /** The live node python-memcached would use for `key` now, or null when none is left. */
+  /** The live node that holds `key` now (python-memcached's choice, or the ring's), or null when none is left. */
   nodeIndexFor (key: string | Buffer): number | null {
     const now = Date.now()
-    return routeKey(key, this.buckets, (i) => this.nodes[i]!.isAlive(now))
+    const isAlive = (i: number) => this.nodes[i]!.isAlive(now)
+    if (this.#ring) return this.#ring.route(typeof key === 'string' ? key : key.toString('utf8'), isAlive)
+    return routeKey(key, this.buckets, isAlive)
   }
 
   // ---- single-key commands -------------------------------------------------------------------

@@ -3,6 +3,7 @@ import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import { MemcacheClient } from '../memcache/client.ts'
 import type { NodeAddress } from '../memcache/node.ts'
+import type { Hashing } from '../memcache/ketama.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -14,6 +15,7 @@ export interface MemcachePluginOptions {
   servers: NodeAddress[]
   timeoutMs: number
   deadRetryMs: number
+  hashing: Hashing
 }
 
 async function memcachePlugin (app: FastifyInstance, options: MemcachePluginOptions) {
