@@ -9,6 +9,7 @@ import memcachePlugin from './plugins/memcache.ts'
 import sessionPlugin from './plugins/session.ts'
 import viewsPlugin from './plugins/views.ts'
 import errorPages from './plugins/error-pages.ts'
+import gracefulClose from './plugins/graceful-close.ts'
 import sessionRoutes from './routes/session.ts'
 import healthRoutes from './routes/health.ts'
 import { DEFAULT_LIMITS } from './session/limits.ts'
@@ -66,6 +67,7 @@ export async function buildApp (config: Config, logger: FastifyServerOptions['lo
     secure: config.cookieSecure
   })
   await app.register(errorPages)
+  await app.register(gracefulClose)
 
   // Routes.
   await app.register(healthRoutes)

@@ -39,15 +39,13 @@ export class LocalNode {
     this.#process = child
     let stderr = ''
     child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
-    const exited = once(child, 'exit').then(([code]) => {
-      throw new Error(`memcached on port ${this.spec.port} exited (${code}): ${stderr.trim() || 'no message'}`)
+    // Fails when the binary is missing or the process exits before it listens.
+    const failed = new Promise<never>((_resolve, reject) => {
+      child.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'ENOENT' ? new Error(MEMCACHED_MISSING_HELP) : error))
+      child.once('exit', (code) => reject(new Error(`memcached on port ${this.spec.port} exited (${code}): ${stderr.trim() || 'no message'}`)))
     })
-    const spawnFailed = once(child, 'error').then(([error]) => {
-      throw (error as NodeJS.ErrnoException).code === 'ENOENT' ? new Error(MEMCACHED_MISSING_HELP) : error
-    })
-    await Promise.race([waitForPort(this.spec.port), exited, spawnFailed])
-    exited.catch(() => {})
-    spawnFailed.catch(() => {})
+    failed.catch(() => {})
+    await Promise.race([waitForPort(this.spec.port), failed])
   }
 
   /** Synchronous SIGKILL, for process 'exit' handlers. */

@@ -1,0 +1,123 @@
+// The process as `npm start` runs it: local nodes, config errors, a missing memcached, SIGTERM.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
+import { connect } from 'node:net'
+import { readdirSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { eventually, makeClient, startCluster, TEST_SECRET } from '../helper.ts'
+import { freePort, waitForPort } from '../../server/memcache/local-cluster.ts'
+import { MemcacheClient } from '../../server/memcache/client.ts'
+
+const root = fileURLToPath(new URL('../../', import.meta.url))
+
+function startServer (env: Record<string, string>): { child: ChildProcess, output: () => string, exited: Promise<[number | null, string | null]> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: root,
+    env: { PATH: process.env.PATH!, HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let output = ''
+  child.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString() })
+  child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString() })
+  const exited = once(child, 'exit') as Promise<[number | null, string | null]>
+  return { child, output: () => output, exited }
+}
+
+function portIsFree (port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1')
+    socket.once('connect', () => { socket.destroy(); resolve(false) })
+    socket.once('error', () => resolve(true))
+  })
+}
+
+test('a bad setting stops the start with a message naming the variable', async () => {
+  const server = startServer({ PORT: 'abc', MEMCACHED_SERVERS: '127.0.0.1:1' })
+  const [code] = await server.exited
+  assert.equal(code, 1)
+  assert.match(server.output(), /PORT must be a whole number/)
+})
+
+test('without memcached installed, npm start says how to get it', async () => {
+  const server = startServer({ PATH: '/nonexistent', PORT: String(await freePort()) })
+  const [code] = await server.exited
+  assert.equal(code, 1)
+  assert.match(server.output(), /apt-get install memcached/)
+  assert.match(server.output(), /docker compose up/)
+  assert.match(server.output(), /MEMCACHED_SERVERS=/)
+})
+
+test('without MEMCACHED_SERVERS, npm start runs four weighted nodes on 11211-11214 and stops them', async (t) => {
+  const ports = [11211, 11212, 11213, 11214]
+  if (!(await Promise.all(ports.map(portIsFree))).every(Boolean)) return t.skip('ports 11211-11214 are in use on this machine')
+  const port = await freePort()
+  const server = startServer({ PORT: String(port) })
+  t.after(() => server.child.kill('SIGKILL'))
+  await waitForPort(port, 15_000)
+  const mc = new MemcacheClient({ servers: ports.map((p, i) => ({ host: '127.0.0.1', port: p, weight: [4, 3, 1, 2][i]! })) })
+  const limits = await Promise.all(ports.map(async (_, i) => Number((await mc.stats(i)).limit_maxbytes) / 1024 / 1024))
+  mc.close()
+  assert.deepEqual(limits, [64, 48, 16, 32])
+  const pids = memcachedPidsOn(ports)
+  assert.equal(pids.length, 4)
+
+  server.child.kill('SIGTERM')
+  const [code] = await server.exited
+  assert.equal(code, 0)
+  await eventually(() => pids.every((pid) => !isRunning(pid)), 5000)
+})
+
+test('SIGTERM: in-flight requests finish, memcached connections close, exit 0', async (t) => {
+  const cluster = await startCluster(t)
+  const port = await freePort()
+  const server = startServer({
+    PORT: String(port),
+    MEMCACHED_SERVERS: cluster.servers.map((s) => `${s.host}:${s.port}:${s.weight}`).join(','),
+    COOKIE_SECRET: TEST_SECRET
+  })
+  t.after(() => server.child.kill('SIGKILL'))
+  await waitForPort(port, 15_000)
+  const first = await fetch(`http://127.0.0.1:${port}/`)
+  const cookie = first.headers.getSetCookie()[0]!.split(';')[0]!
+  const id = decodeURIComponent(cookie.slice(3)).slice(0, 32)
+  const mc = makeClient(t, cluster)
+  const holder = cluster.nodes[mc.nodeIndexFor(id)!]!
+  const connectionsBefore = Number((await mc.stats(mc.nodeIndexFor(id)!)).curr_connections)
+
+  // Freeze the node that holds the session: the next page view waits on it (up to the 500 ms deadline).
+  process.kill(holder.pid!, 'SIGSTOP')
+  const inFlight = fetch(`http://127.0.0.1:${port}/`, { headers: { cookie } })
+  await new Promise((resolve) => setTimeout(resolve, 100)) // let the request reach the server
+  server.child.kill('SIGTERM')
+  const response = await inFlight
+  process.kill(holder.pid!, 'SIGCONT')
+  assert.equal(response.status, 200)
+  const [code] = await server.exited
+  assert.equal(code, 0)
+  assert.match(server.output(), /shutting down/)
+  await assert.rejects(fetch(`http://127.0.0.1:${port}/healthz`))
+  // The app's connection to each node is gone (only ours remains).
+  await eventually(async () => Number((await mc.stats(0)).curr_connections) < connectionsBefore + 1, 3000)
+})
+
+function memcachedPidsOn (ports: number[]): number[] {
+  return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')
+      return cmd[0]?.endsWith('memcached') && ports.some((p) => cmd.includes(String(p)))
+    } catch {
+      return false
+    }
+  })
+}
+
+function isRunning (pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return !readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.startsWith('Z')
+  } catch {
+    return false
+  }
+}

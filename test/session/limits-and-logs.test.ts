@@ -1,0 +1,47 @@
+// Session-wide limits, and logs that never carry a raw session id.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { Writable } from 'node:stream'
+import { buildApp } from '../../server/app.ts'
+import { loadConfig } from '../../server/config.ts'
+import { buildTestApp, pageError, startCluster, TEST_SECRET, Visitor } from '../helper.ts'
+import { DEFAULT_LIMITS } from '../../server/session/limits.ts'
+
+test('whole-session limits: number of keys and total size', async (t) => {
+  const cluster = await startCluster(t)
+  const app = await buildTestApp(t, cluster)
+  const visitor = new Visitor(app)
+
+  // Fill to the key limit with tiny values, then one more key is refused.
+  for (let i = 0; i < DEFAULT_LIMITS.maxKeys; i++) await visitor.set(`k${i}`, '')
+  const over = await visitor.post({ action: 'set', key: 'one-too-many', val: 'x' })
+  assert.equal(over.statusCode, 413)
+  assert.match(pageError(over.body)!, /at most 1000 keys/)
+  assert.equal(Object.keys(await visitor.data()).length, 1000)
+
+  // Size: eight 64 KiB values exceed 512 KiB once the JSON framing is counted.
+  const big = new Visitor(app)
+  for (let i = 0; i < 7; i++) await big.set(`v${i}`, 'x'.repeat(64 * 1024))
+  const tooBig = await big.post({ action: 'set', key: 'v7', val: 'x'.repeat(64 * 1024) })
+  assert.equal(tooBig.statusCode, 413)
+  assert.match(pageError(tooBig.body)!, /the limit is 512 KiB/)
+  assert.equal(Object.keys(await big.data()).length, 7)
+})
+
+test('logs carry a keyed hash of the session id, never the id', async (t) => {
+  const cluster = await startCluster(t)
+  let logs = ''
+  const stream = new Writable({ write (chunk, _encoding, done) { logs += chunk.toString(); done() } })
+  const config = loadConfig({ COOKIE_SECRET: TEST_SECRET, MEMCACHED_SERVERS: cluster.servers.map((s) => `${s.host}:${s.port}:${s.weight}`).join(',') })
+  const app = await buildApp(config, { level: 'trace', stream })
+  t.after(() => app.close())
+  const visitor = new Visitor(app)
+  await visitor.set('k', 'v')
+  await visitor.post({ action: 'set', key: '', val: 'refused' }) // logged as a refused change
+  await visitor.post({ action: 'set', key: 'k', val: 'x' }, { csrf: false })
+  const id = visitor.sessionId!
+  assert.ok(logs.length > 0)
+  assert.match(logs, /session change refused/)
+  assert.ok(!logs.includes(id), 'a raw session id was logged')
+  assert.match(logs, new RegExp(`"session":"${app.sessions.logId(id)}"`))
+})
