@@ -12,6 +12,8 @@ import errorPages from './plugins/error-pages.ts'
 import gracefulClose from './plugins/graceful-close.ts'
 import sessionRoutes from './routes/session.ts'
 import healthRoutes from './routes/health.ts'
+import clusterRoutes from './routes/cluster.ts'
+import playgroundRoutes from './routes/playground.ts'
 import { DEFAULT_LIMITS } from './session/limits.ts'
 
 declare module 'fastify' {
@@ -72,5 +74,7 @@ export async function buildApp (config: Config, logger: FastifyServerOptions['lo
   // Routes.
   await app.register(healthRoutes)
   await app.register(sessionRoutes)
+  await app.register(clusterRoutes)
+  if (config.playground) await app.register(playgroundRoutes)
   return app
 }

@@ -19,6 +19,8 @@ export interface Config {
   sessionMaxAgeSeconds: number
   production: boolean
   logLevel: string
+  /** The /memcache playground page (PLAYGROUND=off removes it). */
+  playground: boolean
   /** Set when COOKIE_SECRET was missing outside production: the server warns at start. */
   usingDevSecret: boolean
 }
@@ -112,6 +114,7 @@ export function loadConfig (env: Env = process.env): Config {
     sessionMaxAgeSeconds: integer('SESSION_MAX_AGE_SECONDS', 12 * 3600, 1, 365 * 24 * 3600),
     production,
     logLevel: oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+    playground: oneOf('PLAYGROUND', 'on', ['on', 'off'] as const) === 'on',
     usingDevSecret
   }
   if (problems.length > 0) throw new ConfigError(problems)

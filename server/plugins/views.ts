@@ -13,7 +13,7 @@ async function viewsPlugin (app: FastifyInstance) {
     engine: { ejs },
     root: `${root}views`,
     layout: 'layout.ejs',
-    defaultContext: { title: 'memcache-session' }
+    defaultContext: { title: 'memcache-session', playground: app.config.playground }
   })
   await app.register(fastifyStatic, {
     root: `${root}public`,

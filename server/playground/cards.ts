@@ -1,0 +1,40 @@
+// The playground's cards, in the tutorial's order: what each teaches and which fields it asks for.
+import { TTL_DEMO_SECONDS, type Op } from './commands.ts'
+
+export interface Field {
+  name: 'key' | 'val' | 'ttl' | 'keys' | 'pairs' | 'delta'
+  label: string
+  kind?: 'textarea'
+  placeholder?: string
+  inputmode?: 'numeric'
+}
+
+export interface Card {
+  op: Op
+  title: string
+  lesson: string
+  fields: Field[]
+  submit: string
+}
+
+const key: Field = { name: 'key', label: 'Key', placeholder: 'k' }
+const val: Field = { name: 'val', label: 'Value', placeholder: "'v' or 10" }
+const ttl: Field = { name: 'ttl', label: 'TTL (seconds, optional)', inputmode: 'numeric', placeholder: '0 = no expiry' }
+
+export const CARDS: Card[] = [
+  { op: 'set', title: 'set', lesson: 'Stores a value under a key, replacing any old one. An optional TTL makes it expire.', fields: [key, val, ttl], submit: 'Run set' },
+  { op: 'get', title: 'get', lesson: 'Reads a key: the value, or None when it is missing or expired.', fields: [key], submit: 'Run get' },
+  { op: 'add', title: 'add', lesson: 'Stores only if the key does not exist yet; False otherwise.', fields: [key, val], submit: 'Run add' },
+  { op: 'replace', title: 'replace', lesson: 'Stores only if the key already exists; False otherwise.', fields: [key, val], submit: 'Run replace' },
+  { op: 'set_multi', title: 'set_multi', lesson: 'Stores many keys in one round trip per node. Returns the keys that failed: [] when all were stored.', fields: [{ name: 'pairs', label: 'key=value, one per line', kind: 'textarea', placeholder: 'k1=v1\nk2=10' }], submit: 'Run set_multi' },
+  { op: 'get_multi', title: 'get_multi', lesson: 'Reads many keys at once; missing keys are left out of the dict.', fields: [{ name: 'keys', label: 'Keys (space or comma separated)', placeholder: 'k1 k2 k3' }], submit: 'Run get_multi' },
+  { op: 'delete', title: 'delete', lesson: 'Removes a key.', fields: [key], submit: 'Run delete' },
+  { op: 'delete_multi', title: 'delete_multi', lesson: 'Removes many keys at once.', fields: [{ name: 'keys', label: 'Keys (space or comma separated)', placeholder: 'k1 k2' }], submit: 'Run delete_multi' },
+  { op: 'append', title: 'append', lesson: 'Adds text after the stored value; False when the key is missing.', fields: [key, { name: 'val', label: 'Text' }], submit: 'Run append' },
+  { op: 'prepend', title: 'prepend', lesson: 'Adds text before the stored value; False when the key is missing.', fields: [key, { name: 'val', label: 'Text' }], submit: 'Run prepend' },
+  { op: 'incr', title: 'incr', lesson: 'Adds to a number stored as a key; None when the key is missing.', fields: [key, { name: 'delta', label: 'By (default 1)', inputmode: 'numeric' }], submit: 'Run incr' },
+  { op: 'decr', title: 'decr', lesson: 'Subtracts from a number; memcached never goes below 0.', fields: [key, { name: 'delta', label: 'By (default 1)', inputmode: 'numeric' }], submit: 'Run decr' },
+  { op: 'gets', title: 'gets / cas', lesson: 'gets reads a value with its CAS token; cas then writes only if nobody changed the key since.', fields: [key], submit: 'Run gets' },
+  { op: 'ttl_demo', title: 'Expiry', lesson: `Sets a key with a ${TTL_DEMO_SECONDS}-second TTL and reads it back at once. Read it again with get after ${TTL_DEMO_SECONDS} seconds: it is gone.`, fields: [{ ...key, placeholder: 'temp' }, val], submit: `Set with a ${TTL_DEMO_SECONDS} s TTL` },
+  { op: 'cas_race', title: 'Two clients, one CAS', lesson: 'The tutorial\'s two-terminal demo: clients A and B both gets the key; A\'s cas wins, B\'s is refused because the key changed.', fields: [{ ...key, placeholder: 'n' }], submit: 'Run the race' }
+]
