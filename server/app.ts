@@ -6,7 +6,8 @@ import helmet from '@fastify/helmet'
 import type { Config } from './config.ts'
 import { parseForm } from './forms.ts'
 import memcachePlugin from './plugins/memcache.ts'
-import sessionPlugin from './plugins/session.ts'
+import sessionPlugin, { COOKIE_NAME } from './plugins/session.ts'
+import { cookieFormat } from './session/cookie-format.ts'
 import viewsPlugin from './plugins/views.ts'
 import errorPages from './plugins/error-pages.ts'
 import gracefulClose from './plugins/graceful-close.ts'
@@ -49,7 +50,8 @@ export async function buildApp (config: Config, logger: FastifyServerOptions['lo
       }
     }
   })
-  await app.register(cookie, { secret: config.cookieSecrets })
+  const format = cookieFormat(config.cookieFormat, COOKIE_NAME, config.cookieSecrets)
+  await app.register(cookie, { secret: format.signer })
   // Forms are the only bodies this app reads: JSON and text/plain answer 415 like any other type.
   app.removeAllContentTypeParsers()
   await app.register(formbody, { parser: parseForm })
@@ -66,7 +68,8 @@ export async function buildApp (config: Config, logger: FastifyServerOptions['lo
     ttlSeconds: config.sessionTtlSeconds,
     maxAgeSeconds: config.sessionMaxAgeSeconds,
     limits: DEFAULT_LIMITS,
-    secure: config.cookieSecure
+    secure: config.cookieSecure,
+    format
   })
   await app.register(errorPages)
   await app.register(gracefulClose)

@@ -1,6 +1,7 @@
 // Configuration from the environment, validated once at start. Every problem names its variable.
 import type { NodeAddress } from './memcache/node.ts'
 import type { Hashing } from './memcache/ketama.ts'
+import type { CookieFormatName } from './session/cookie-format.ts'
 
 export interface Config {
   port: number
@@ -14,6 +15,8 @@ export interface Config {
   cookieSecrets: string[]
   /** 'auto': Secure when the request came over HTTPS (X-Forwarded-Proto counts with TRUST_PROXY). */
   cookieSecure: 'auto' | 'always'
+  /** fastify: our signed `<id>.<created>`; tornado: Tornado's secure cookie, shared with the Python original. */
+  cookieFormat: CookieFormatName
   trustProxy: boolean
   sessionTtlSeconds: number
   sessionMaxAgeSeconds: number
@@ -109,6 +112,7 @@ export function loadConfig (env: Env = process.env): Config {
     memcachedHashing: oneOf('MEMCACHED_HASHING', 'modulo', ['modulo', 'ketama'] as const),
     cookieSecrets,
     cookieSecure: oneOf('COOKIE_SECURE', 'auto', ['auto', 'always'] as const),
+    cookieFormat: oneOf('COOKIE_FORMAT', 'fastify', ['fastify', 'tornado'] as const),
     trustProxy: oneOf('TRUST_PROXY', 'false', ['true', 'false'] as const) === 'true',
     sessionTtlSeconds: integer('SESSION_TTL_SECONDS', 1200, 1, 30 * 24 * 3600),
     sessionMaxAgeSeconds: integer('SESSION_MAX_AGE_SECONDS', 12 * 3600, 1, 365 * 24 * 3600),

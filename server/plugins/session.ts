@@ -5,7 +5,7 @@ import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { createHmac } from 'node:crypto'
 import { newSessionId } from '../session/ids.ts'
-import { formatSessionCookie, parseSessionCookie } from '../session/cookie-value.ts'
+import type { CookieFormat } from '../session/cookie-format.ts'
 import { Session } from '../session/session.ts'
 import { SessionStore } from '../session/store.ts'
 import type { SessionLimits } from '../session/limits.ts'
@@ -23,6 +23,8 @@ export interface SessionPluginOptions {
   maxAgeSeconds: number
   limits: SessionLimits
   secure: 'auto' | 'always'
+  /** The same format @fastify/cookie was registered with (its signer). */
+  format: CookieFormat
 }
 
 declare module 'fastify' {
@@ -41,15 +43,18 @@ async function sessionPlugin (app: FastifyInstance, options: SessionPluginOption
   const store = new SessionStore(app.memcache, { ttlSeconds: options.ttlSeconds, limits: options.limits })
   const logKey = app.config.cookieSecrets[0]!
 
+  const { format } = options
+
   function setCookie (request: FastifyRequest, reply: FastifyReply, session: Session): void {
-    reply.setCookie(COOKIE_NAME, formatSessionCookie(session), {
+    reply.setCookie(COOKIE_NAME, format.write(session), {
       signed: true,
       httpOnly: true,
       sameSite: 'lax',
       path: '/',
       secure: options.secure === 'always' || request.protocol === 'https',
       // The browser may drop it when the absolute lifetime ends; memcached forgets it when idle.
-      maxAge: Math.max(0, session.createdAt + options.maxAgeSeconds - nowSeconds())
+      maxAge: format.maxAgeSeconds(session.createdAt, options.maxAgeSeconds, nowSeconds()),
+      encode: format.encode
     })
   }
 
@@ -67,10 +72,11 @@ async function sessionPlugin (app: FastifyInstance, options: SessionPluginOption
   async function open (request: FastifyRequest, reply: FastifyReply): Promise<OpenedSession> {
     const raw = request.cookies[COOKIE_NAME]
     const unsigned = raw ? request.unsignCookie(raw) : null
-    const cookie = unsigned?.valid && unsigned.value !== null ? parseSessionCookie(unsigned.value) : null
+    const cookie = unsigned?.valid && unsigned.value !== null ? format.read(unsigned.value) : null
     if (!cookie) return { session: await start(request, reply), replaced: null }
 
-    if (nowSeconds() - cookie.createdAt >= options.maxAgeSeconds) {
+    // A format without a creation time (tornado) has no absolute lifetime.
+    if (cookie.createdAt !== null && nowSeconds() - cookie.createdAt >= options.maxAgeSeconds) {
       await store.destroy(cookie.id)
       return { session: await start(request, reply), replaced: 'max-age' }
     }
@@ -78,7 +84,7 @@ async function sessionPlugin (app: FastifyInstance, options: SessionPluginOption
     // A signed id that memcached does not hold is never adopted: a new id, not the old one.
     if (!stored) return { session: await start(request, reply), replaced: 'expired' }
 
-    const session = new Session(cookie.id, cookie.createdAt, stored, store, options.limits)
+    const session = new Session(cookie.id, cookie.createdAt ?? nowSeconds(), stored, store, options.limits)
     if (unsigned!.renew) setCookie(request, reply, session) // signed with an older secret
     return { session, replaced: null }
   }

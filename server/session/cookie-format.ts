@@ -1,0 +1,59 @@
+// The two ways `uc` can be written, both plugged into @fastify/cookie as its signer:
+//   fastify (default): `<id>.<created>` + "." + HMAC-SHA256 by @fastify/cookie's own Signer; the
+//                      creation time enforces the absolute lifetime.
+//   tornado:           the bare id, signed as Tornado's set_secure_cookie does, so the Python
+//                      original reads it and we read its cookies. Tornado's cookie carries nothing
+//                      beside the id, so the absolute lifetime is off in this mode (Tornado's own
+//                      31-day limit on the signature applies instead).
+import { Signer, type UnsignResult } from '@fastify/cookie'
+import { formatSessionCookie, parseSessionCookie } from './cookie-value.ts'
+import { isSessionId } from './ids.ts'
+import { signTornadoV2, TORNADO_EXPIRES_DAYS, verifyTornado } from './tornado-signature.ts'
+
+export type CookieFormatName = 'fastify' | 'tornado'
+
+/** What @fastify/cookie accepts as `secret` to sign and verify with code of our own. */
+export interface CookieSigner {
+  sign (value: string): string
+  unsign (signed: string): UnsignResult
+}
+
+export interface CookieFormat {
+  signer: CookieSigner
+  /** How the signed value is put into Set-Cookie. */
+  encode?: (value: string) => string
+  write (session: { id: string, createdAt: number }): string
+  /** The id and, when the format carries it, the creation time. */
+  read (value: string): { id: string, createdAt: number | null } | null
+  /** Cookie Max-Age for a session created at `createdAt`. */
+  maxAgeSeconds (createdAt: number, absoluteLifetime: number, now: number): number
+}
+
+export function cookieFormat (name: CookieFormatName, cookieName: string, secrets: string[]): CookieFormat {
+  if (name === 'tornado') {
+    return {
+      signer: {
+        sign: (value) => signTornadoV2(secrets[0]!, cookieName, value, Math.floor(Date.now() / 1000)),
+        unsign: (signed): UnsignResult => {
+          // Tornado sends the value in double quotes (its "=" padding is not legal unquoted for
+          // Python's SimpleCookie); the `cookie` parser keeps them, Tornado's own parser drops them.
+          const unquoted = signed.length >= 2 && signed.startsWith('"') && signed.endsWith('"') ? signed.slice(1, -1) : signed
+          const verified = verifyTornado(secrets, cookieName, unquoted, Math.floor(Date.now() / 1000))
+          return verified ? { valid: true, renew: verified.secretIndex > 0, value: verified.value } : { valid: false, renew: false, value: null }
+        }
+      },
+      // The value's "|", ":" and "=" are legal cookie characters; Tornado's parser does no %-decoding.
+      encode: (value) => value,
+      write: ({ id }) => id,
+      read: (value) => (isSessionId(value) ? { id: value, createdAt: null } : null),
+      maxAgeSeconds: () => TORNADO_EXPIRES_DAYS * 86400
+    }
+  }
+  const signer = new Signer(secrets, 'sha256')
+  return {
+    signer,
+    write: formatSessionCookie,
+    read: parseSessionCookie,
+    maxAgeSeconds: (createdAt, absoluteLifetime, now) => Math.max(0, createdAt + absoluteLifetime - now)
+  }
+}

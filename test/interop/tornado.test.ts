@@ -1,0 +1,84 @@
+// Side by side with the Python original: its Tornado app and ours on the same four nodes and the
+// same secret, COOKIE_FORMAT=tornado. A session started on either is usable on the other.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { once } from 'node:events'
+import { buildTestApp, pageError, sessionTable, startCluster } from '../helper.ts'
+import { freePort, waitForPort } from '../../server/memcache/local-cluster.ts'
+import { startTornadoApp, writeTornadoApp } from '../fixtures/tornado-original.ts'
+
+const SECRET = 'shared-secret-for-both-apps-0123456789abcdef'
+
+/** The session id inside a Tornado-signed cookie value (its base64 field). */
+function idIn (cookie: string): string {
+  return Buffer.from(/\|44:([^|]+)\|/.exec(cookie)![1]!, 'base64').toString()
+}
+
+test('sessions move both ways between the Tornado original and this port', async (t) => {
+  const cluster = await startCluster(t)
+  const port = await freePort()
+  const tornado = startTornadoApp(writeTornadoApp(), { port, secret: SECRET, servers: cluster.servers })
+  t.after(async () => { tornado.kill(); if (tornado.exitCode === null) await once(tornado, 'exit') })
+  await waitForPort(port, 15_000)
+  const ours = await buildTestApp(t, cluster, { COOKIE_FORMAT: 'tornado', COOKIE_SECRET: SECRET })
+  const pyUrl = `http://127.0.0.1:${port}/`
+
+  /** The session dict as the original's page shows it: GetAll()'s JSON, escaped, after the form. */
+  const pythonView = async (cookie: string) => {
+    const page = await (await fetch(pyUrl, { headers: { cookie } })).text()
+    const json = page.slice(page.indexOf('</form>') + 7, page.indexOf('</body>')).trim()
+    return JSON.parse(json.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'))
+  }
+  const pythonPost = async (cookie: string, fields: Record<string, string>) => {
+    const response = await fetch(pyUrl, { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields) })
+    assert.equal(response.status, 200)
+  }
+  const ourPage = (cookie: string) => ours.inject({ url: '/', headers: { cookie } })
+  const ourPost = async (cookie: string, fields: Record<string, string>) => {
+    const csrf = /name="_csrf" value="([^"]+)"/.exec((await ourPage(cookie)).body)![1]!
+    const response = await ours.inject({ method: 'POST', url: '/', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ _csrf: csrf, ...fields }).toString() })
+    assert.equal(response.statusCode, 303, pageError(response.body) ?? '')
+  }
+
+  await t.test('started on Tornado, continued here, and back', async () => {
+    const first = await fetch(pyUrl)
+    // Tornado sends the value quoted: uc="2|1:0|10:…|2:uc|44:…=|…"
+    const setCookie = first.headers.getSetCookie().find((c) => c.startsWith('uc='))!
+    assert.match(setCookie, /^uc="2\|1:0\|10:\d{10}\|2:uc\|44:[A-Za-z0-9+/]+=\|[0-9a-f]{64}"/)
+    const cookie = setCookie.split(';')[0]!
+    await pythonPost(cookie, { action: 'set', key: 'from', val: 'python' })
+
+    const page = await ourPage(cookie)
+    assert.deepEqual({ ...sessionTable(page.body) }, { from: 'python' })
+    assert.doesNotMatch(page.body, /new session was started/)
+
+    await ourPost(cookie, { action: 'set', key: 'and', val: 'node' })
+    assert.deepEqual(await pythonView(cookie), { from: 'python', and: 'node' })
+    await pythonPost(cookie, { action: 'del', key: 'from', val: '' }) // the original requires val even for del
+    assert.deepEqual({ ...sessionTable((await ourPage(cookie)).body) }, { and: 'node' })
+  })
+
+  await t.test('started here, continued on Tornado, and back', async () => {
+    const first = await ours.inject({ url: '/' })
+    const raw = first.headers['set-cookie'] as string
+    // Ours is unquoted and not %-encoded: Tornado's cookie parser reads it as is.
+    assert.match(raw, /^uc=2\|1:0\|10:\d{10}\|2:uc\|44:[A-Za-z0-9+/]+=\|[0-9a-f]{64};/)
+    assert.match(raw, /HttpOnly/)
+    const cookie = raw.split(';')[0]!
+    await ourPost(cookie, { action: 'set', key: 'from', val: 'node' })
+
+    assert.deepEqual(await pythonView(cookie), { from: 'node' })
+    await pythonPost(cookie, { action: 'set', key: 'and', val: 'python' })
+    assert.deepEqual({ ...sessionTable((await ourPage(cookie)).body) }, { from: 'node', and: 'python' })
+    await ourPost(cookie, { action: 'del', key: 'and' })
+    assert.deepEqual(await pythonView(cookie), { from: 'node' })
+  })
+
+  await t.test('a cookie signed with another secret is refused by both', async () => {
+    const other = await buildTestApp(t, cluster, { COOKIE_FORMAT: 'tornado', COOKIE_SECRET: 'a-different-secret-0123456789abcdefghij' })
+    const foreign = ((await other.inject({ url: '/' })).headers['set-cookie'] as string).split(';')[0]!
+    const issued = (await ourPage(foreign)).cookies.find((c) => c.name === 'uc')!.value
+    assert.notEqual(idIn(issued), idIn(foreign))
+    assert.deepEqual(await pythonView(foreign), {}) // Tornado starts a fresh, empty session
+  })
+})
