@@ -15,6 +15,9 @@ test('defaults', () => {
   assert.equal(config.usingDevSecret, true)
   assert.equal(config.cookieSecure, 'auto')
   assert.equal(config.memcachedTimeoutMs, 500)
+  assert.equal(config.cookieFormat, 'fastify')
+  assert.equal(config.memcachedHashing, 'modulo')
+  assert.equal(config.playground, true)
 })
 
 test('MEMCACHED_SERVERS: host:port[:weight], weight 1 by default, IPv6 in brackets', () => {
@@ -41,6 +44,9 @@ test('bad values stop the start with a message naming the variable', () => {
     [{ MEMCACHED_SERVERS: 'a:0' }, /MEMCACHED_SERVERS: "a:0": port/],
     [{ MEMCACHED_SERVERS: 'a:1:0' }, /weight must be 1-100/],
     [{ COOKIE_SECURE: 'yes' }, /COOKIE_SECURE must be one of auto, always/],
+    [{ COOKIE_FORMAT: 'django' }, /COOKIE_FORMAT must be one of fastify, tornado/],
+    [{ MEMCACHED_HASHING: 'crc' }, /MEMCACHED_HASHING must be one of modulo, ketama/],
+    [{ PLAYGROUND: 'no' }, /PLAYGROUND must be one of on, off/],
     [{ NODE_ENV: 'production' }, /COOKIE_SECRET is required when NODE_ENV=production/],
     [{ NODE_ENV: 'production', COOKIE_SECRET: 'short' }, /at least 32 characters/],
     [{ NODE_ENV: 'production', COOKIE_SECRET: `${LONG},short` }, /at least 32 characters/]
