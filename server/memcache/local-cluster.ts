@@ -20,7 +20,7 @@ export interface LocalNodeSpec {
 
 export class LocalNode {
   #process: ChildProcess | undefined
-  constructor (readonly spec: LocalNodeSpec, private readonly binary: string) {}
+  constructor (readonly spec: LocalNodeSpec, readonly binary: string) {}
 
   get pid (): number | undefined { return this.#process?.pid }
 
@@ -77,6 +77,7 @@ export class LocalCluster {
   }
 
   async start (): Promise<this> {
+    await checkBinary(this.nodes[0]?.binary ?? 'memcached')
     try {
       await Promise.all(this.nodes.map((n) => n.start()))
     } catch (error) {
@@ -103,6 +104,17 @@ export function localCluster (
   { memoryPerWeightMb = 16, binary = 'memcached' } = {}
 ): LocalCluster {
   return new LocalCluster(nodes.map(({ port, weight }) => new LocalNode({ port, weight, memoryMb: weight * memoryPerWeightMb }, binary)))
+}
+
+/** Fails with install instructions when the memcached binary cannot be run. */
+async function checkBinary (binary: string): Promise<void> {
+  const error = await new Promise<NodeJS.ErrnoException | null>((resolve) => {
+    const child = spawn(binary, ['-V'], { stdio: 'ignore' })
+    child.once('error', resolve)
+    child.once('exit', () => resolve(null))
+  })
+  if (error?.code === 'ENOENT') throw new Error(MEMCACHED_MISSING_HELP)
+  if (error) throw error
 }
 
 /** A TCP port nothing listens on right now (the kernel's pick). */
