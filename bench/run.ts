@@ -1,0 +1,141 @@
+// `npm run bench`: our app and the alternatives on the same four local memcached nodes, measured
+// one after another in one run, alternating rounds; prints medians, spreads and ratios.
+// Settings: BENCH_SECONDS (per measurement, 5), BENCH_ROUNDS (3), BENCH_LEAK_REQUESTS (100000).
+import { spawn, type ChildProcess } from 'node:child_process'
+import { cpus } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import { freePort, localCluster, waitForPort } from '../server/memcache/local-cluster.ts'
+import { MemcacheClient } from '../server/memcache/client.ts'
+import { commandTotal, load, memory, type LoadResult, type Visitor } from './measure.ts'
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const LEAK_REQUESTS = Number(process.env.BENCH_LEAK_REQUESTS ?? 100_000)
+const CONNECTIONS = 32
+const SECRET = 'bench-secret-that-is-long-enough-0123456789'
+const root = fileURLToPath(new URL('../', import.meta.url))
+
+interface App {
+  name: string
+  script: string
+  env: Record<string, string>
+  port: number
+  process?: ChildProcess
+  visitors: Visitor[]
+}
+
+const APPS: Array<Pick<App, 'name' | 'script' | 'env'>> = [
+  // LOG_LEVEL=warn: the peers log nothing per request, so neither do we here.
+  { name: 'ours', script: 'server/main.ts', env: { NODE_ENV: 'production', LOG_LEVEL: 'warn', PLAYGROUND: 'off' } },
+  { name: 'floor', script: 'bench/peers/floor.ts', env: {} },
+  { name: '@fastify/session', script: 'bench/peers/fastify-session.ts', env: {} },
+  { name: 'express-session', script: 'bench/peers/express-session.ts', env: {} }
+]
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+const spread = (values: number[]) => `${Math.round(Math.min(...values))}–${Math.round(Math.max(...values))}`
+
+/** A live session: for ours, the CSRF token of its page; for every app, one key set by POST. */
+async function openSession (app: App): Promise<Visitor> {
+  const base = `http://127.0.0.1:${app.port}/`
+  let cookie = ''
+  let csrf: string | undefined
+  if (app.name === 'ours') {
+    const first = await fetch(base)
+    cookie = first.headers.getSetCookie()[0]!.split(';')[0]!
+    csrf = /name="_csrf" value="([^"]+)"/.exec(await first.text())![1]!
+  }
+  const body = new URLSearchParams({ action: 'set', key: 'name', val: 'bench' })
+  if (csrf) body.set('_csrf', csrf)
+  const posted = await fetch(base, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) }, body })
+  if (posted.status !== 303) throw new Error(`${app.name}: priming POST answered ${posted.status}`)
+  cookie ||= posted.headers.getSetCookie()[0]!.split(';')[0]!
+  return { cookie, csrf }
+}
+
+async function main () {
+  const nodes = []
+  for (const weight of [4, 3, 1, 2]) nodes.push({ port: await freePort(), weight })
+  const cluster = await localCluster(nodes).killOnExit().start()
+  const servers = cluster.servers.map((s) => `${s.host}:${s.port}:${s.weight}`).join(',')
+  const stats = new MemcacheClient({ servers: cluster.servers })
+
+  const apps: App[] = []
+  for (const spec of APPS) {
+    const port = await freePort()
+    const child = spawn(process.execPath, ['--import', 'tsx', spec.script], {
+      cwd: root,
+      env: { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', MEMCACHED_SERVERS: servers, COOKIE_SECRET: SECRET, ...spec.env },
+      stdio: ['ignore', 'ignore', 'inherit']
+    })
+    process.once('exit', () => child.kill('SIGKILL'))
+    await waitForPort(port, 20_000)
+    const app: App = { ...spec, port, process: child, visitors: [] }
+    for (let i = 0; i < CONNECTIONS; i++) app.visitors.push(await openSession(app))
+    apps.push(app)
+  }
+  const url = (app: App) => `http://127.0.0.1:${app.port}/`
+
+  console.log(`# ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, Node ${process.version}; ${ROUNDS} rounds of ${SECONDS} s at ${CONNECTIONS} connections\n`)
+  for (const app of apps) { // warm-up
+    await load(url(app), 'GET', app.visitors, { duration: 2 })
+    await load(url(app), 'POST', app.visitors, { duration: 2 })
+  }
+
+  const results = new Map<string, { GET: LoadResult[], POST: LoadResult[] }>(apps.map((a) => [a.name, { GET: [], POST: [] }]))
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const route of ['GET', 'POST'] as const) {
+      for (const app of apps) {
+        const r = await load(url(app), route, app.visitors, { duration: SECONDS })
+        results.get(app.name)![route].push(r)
+        console.log(`round ${round} ${route.padEnd(4)} ${app.name.padEnd(17)} ${Math.round(r.rps)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms${r.unexpected ? `  (${r.unexpected} unexpected answers)` : ''}`)
+      }
+    }
+  }
+
+  // memcached commands per request, counted by memcached over a fixed number of requests.
+  const commands = new Map<string, { GET: number, POST: number }>()
+  for (const app of apps) {
+    const per: Record<string, number> = {}
+    for (const route of ['GET', 'POST'] as const) {
+      const before = await commandTotal(stats)
+      const r = await load(url(app), route, app.visitors, { amount: 2000, connections: 8 })
+      per[route] = ((await commandTotal(stats)) - before) / r.requests
+    }
+    commands.set(app.name, per as { GET: number, POST: number })
+  }
+
+  // Memory: peak RSS so far, then RSS growth over LEAK_REQUESTS page views after 20,000 more.
+  const memoryRows = new Map<string, { peak: number, growth: number }>()
+  for (const app of apps) {
+    await load(url(app), 'GET', app.visitors, { amount: 20_000 })
+    const before = memory(app.process!.pid!).rss
+    await load(url(app), 'GET', app.visitors, { amount: LEAK_REQUESTS })
+    const after = memory(app.process!.pid!)
+    memoryRows.set(app.name, { peak: after.peak, growth: after.rss - before })
+  }
+
+  const med = (name: string, route: 'GET' | 'POST', field: keyof LoadResult) => median(results.get(name)![route].map((r) => r[field]))
+  const floorGet = med('floor', 'GET', 'rps')
+  const floorPost = med('floor', 'POST', 'rps')
+  const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`
+  console.log('\n| app | GET / req/s (median, spread) | p50 / p99 ms | vs floor | POST / req/s (median, spread) | p50 / p99 ms | vs floor | commands per GET / POST | peak RSS | RSS growth over ' + LEAK_REQUESTS.toLocaleString('en') + ' GETs |')
+  console.log('|---|---|---|---|---|---|---|---|---|---|')
+  for (const app of apps) {
+    const r = results.get(app.name)!
+    const c = commands.get(app.name)!
+    const m = memoryRows.get(app.name)!
+    console.log(`| ${app.name} | ${Math.round(med(app.name, 'GET', 'rps'))} (${spread(r.GET.map((x) => x.rps))}) | ${med(app.name, 'GET', 'p50')} / ${med(app.name, 'GET', 'p99')} | ${ratio(med(app.name, 'GET', 'rps'), floorGet)} | ${Math.round(med(app.name, 'POST', 'rps'))} (${spread(r.POST.map((x) => x.rps))}) | ${med(app.name, 'POST', 'p50')} / ${med(app.name, 'POST', 'p99')} | ${ratio(med(app.name, 'POST', 'rps'), floorPost)} | ${c.GET.toFixed(2)} / ${c.POST.toFixed(2)} | ${m.peak.toFixed(0)} MB | ${m.growth.toFixed(1)} MB |`)
+  }
+  const ours = (route: 'GET' | 'POST') => med('ours', route, 'rps')
+  console.log('\nours against each peer (median req/s, same run):')
+  for (const peer of ['floor', '@fastify/session', 'express-session']) {
+    console.log(`- ${peer}: GET ${ratio(ours('GET'), med(peer, 'GET', 'rps'))}, POST ${ratio(ours('POST'), med(peer, 'POST', 'rps'))}`)
+  }
+
+  stats.close()
+  for (const app of apps) app.process!.kill('SIGTERM')
+  await cluster.stop()
+}
+
+await main()
