@@ -6,7 +6,7 @@ import { cpus } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { freePort, localCluster, waitForPort } from '../server/memcache/local-cluster.ts'
 import { MemcacheClient } from '../server/memcache/client.ts'
-import { commandTotal, load, memory, type LoadResult, type Visitor } from './measure.ts'
+import { commandTotal, load, memory, WRK, type LoadResult, type Visitor } from './measure.ts'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
@@ -76,7 +76,7 @@ async function main () {
   }
   const url = (app: App) => `http://127.0.0.1:${app.port}/`
 
-  console.log(`# ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, Node ${process.version}; ${ROUNDS} rounds of ${SECONDS} s at ${CONNECTIONS} connections\n`)
+  console.log(`# ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, Node ${process.version}; ${ROUNDS} rounds of ${SECONDS} s at ${CONNECTIONS} connections with ${WRK ? 'wrk (1 thread)' : 'autocannon'}\n`)
   for (const app of apps) { // warm-up
     await load(url(app), 'GET', app.visitors, { duration: 2 })
     await load(url(app), 'POST', app.visitors, { duration: 2 })
