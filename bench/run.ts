@@ -28,6 +28,7 @@ const APPS: Array<Pick<App, 'name' | 'script' | 'env'>> = [
   // LOG_LEVEL=warn: the peers log nothing per request, so neither do we here.
   { name: 'ours', script: 'server/main.ts', env: { NODE_ENV: 'production', LOG_LEVEL: 'warn', PLAYGROUND: 'off' } },
   { name: 'floor', script: 'bench/peers/floor.ts', env: {} },
+  { name: 'floor (small page)', script: 'bench/peers/floor.ts', env: { FLOOR_PAGE: 'small' } },
   { name: '@fastify/session', script: 'bench/peers/fastify-session.ts', env: {} },
   { name: 'express-session', script: 'bench/peers/express-session.ts', env: {} }
 ]
@@ -88,7 +89,7 @@ async function main () {
       for (const app of apps) {
         const r = await load(url(app), route, app.visitors, { duration: SECONDS })
         results.get(app.name)![route].push(r)
-        console.log(`round ${round} ${route.padEnd(4)} ${app.name.padEnd(17)} ${Math.round(r.rps)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms${r.unexpected ? `  (${r.unexpected} unexpected answers)` : ''}`)
+        console.log(`round ${round} ${route.padEnd(4)} ${app.name.padEnd(18)} ${Math.round(r.rps)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms${r.unexpected ? `  (${r.unexpected} unexpected answers)` : ''}`)
       }
     }
   }
@@ -129,7 +130,7 @@ async function main () {
   }
   const ours = (route: 'GET' | 'POST') => med('ours', route, 'rps')
   console.log('\nours against each peer (median req/s, same run):')
-  for (const peer of ['floor', '@fastify/session', 'express-session']) {
+  for (const peer of ['floor', 'floor (small page)', '@fastify/session', 'express-session']) {
     console.log(`- ${peer}: GET ${ratio(ours('GET'), med(peer, 'GET', 'rps'))}, POST ${ratio(ours('POST'), med(peer, 'POST', 'rps'))}`)
   }
 

@@ -2,7 +2,6 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import cookie from '@fastify/cookie'
 import formbody from '@fastify/formbody'
-import helmet from '@fastify/helmet'
 import type { Config } from './config.ts'
 import { parseForm } from './forms.ts'
 import memcachePlugin from './plugins/memcache.ts'
@@ -11,6 +10,7 @@ import { cookieFormat } from './session/cookie-format.ts'
 import viewsPlugin from './plugins/views.ts'
 import errorPages from './plugins/error-pages.ts'
 import gracefulClose from './plugins/graceful-close.ts'
+import securityHeaders from './plugins/security-headers.ts'
 import sessionRoutes from './routes/session.ts'
 import healthRoutes from './routes/health.ts'
 import clusterRoutes from './routes/cluster.ts'
@@ -35,21 +35,8 @@ export async function buildApp (config: Config, logger: FastifyServerOptions['lo
   })
   app.decorate('config', config)
 
-  // Third-party plugins.
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        // The app is served over plain HTTP on localhost; upgrading would break its own assets.
-        upgradeInsecureRequests: null
-      }
-    }
-  })
+  // Third-party plugins, and the security headers every response carries.
+  await app.register(securityHeaders)
   const format = cookieFormat(config.cookieFormat, COOKIE_NAME, config.cookieSecrets)
   await app.register(cookie, { secret: format.signer })
   // Forms are the only bodies this app reads: JSON and text/plain answer 415 like any other type.

@@ -1,10 +1,13 @@
-// The least a session page can cost: one memjs get for the id in the cookie, a small page; a
-// write is that get plus one set. No signing, no CSRF, no routing beyond memjs's own.
+// The least a session page can cost: one memjs get for the id in the cookie, and the page; a
+// write is that get plus one set. No signing, no CSRF, no security headers, no routing beyond
+// memjs's own. FLOOR_PAGE=small answers a bare form and table instead of the app's page.
 import Fastify from 'fastify'
 import formbody from '@fastify/formbody'
 import memjs from 'memjs'
 import { randomBytes } from 'node:crypto'
-import { COOKIE_NAME, hosts, page, port, TTL_SECONDS } from './shared.ts'
+import { COOKIE_NAME, hosts, page, port, smallPage, TTL_SECONDS } from './shared.ts'
+
+const render = process.env.FLOOR_PAGE === 'small' ? smallPage : page
 
 const client = new memjs.Client(hosts.map((h) => { const [host, p] = h.split(':'); return new memjs.Server(host!, Number(p), '', '') }), { retries: 1, logger: { log () {} } }) as unknown as {
   get (key: string): Promise<{ value: Buffer | null }>
@@ -22,7 +25,7 @@ app.get('/', async (request, reply) => {
   const id = sessionId(request.headers.cookie)
   const { value } = id ? await client.get(id) : { value: null }
   reply.type('text/html')
-  return page(value ? JSON.parse(value.toString()) : {})
+  return render(value ? JSON.parse(value.toString()) : {})
 })
 
 app.post('/', async (request, reply) => {

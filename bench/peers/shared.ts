@@ -1,5 +1,8 @@
 // What the peer apps share: their settings from the environment (as the bench runner passes
-// them) and the same small page and form, so every app answers the same requests with the same HTML.
+// them) and the page they answer with.
+import ejs from 'ejs'
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 
 export const COOKIE_NAME = 'uc'
 export const TTL_SECONDS = 1200
@@ -9,13 +12,41 @@ export const secret = process.env.COOKIE_SECRET ?? 'bench-secret-that-is-long-en
 /** host:port[:weight] as MEMCACHED_SERVERS; the peers' clients take host:port. */
 export const hosts = (process.env.MEMCACHED_SERVERS ?? '127.0.0.1:11211').split(',').map((s) => s.split(':').slice(0, 2).join(':'))
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;' }
-const escape = (text: unknown) => String(text).replace(/[&<>"']/g, (c) => ESCAPES[c]!)
+const views = fileURLToPath(new URL('../../views/', import.meta.url))
+const index = ejs.compile(readFileSync(`${views}index.ejs`, 'utf8'), { filename: `${views}index.ejs` })
+const layout = ejs.compile(readFileSync(`${views}layout.ejs`, 'utf8'), { filename: `${views}layout.ejs` })
 
+/**
+ * The session page, from the app's own templates, so every app in the benchmark sends the same
+ * markup and the ratios measure session handling, not page size. (The peers have no CSRF token
+ * or node name to show; same-length stand-ins keep the bytes equal.)
+ */
 export function page (data: Record<string, unknown>): string {
-  const rows = Object.entries(data).filter(([k]) => k !== 'cookie').map(([k, v]) => `<tr><td>${escape(k)}</td><td>${escape(v)}</td></tr>`).join('')
+  const entries = Object.entries(data).filter(([k]) => k !== 'cookie').map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])
+  const body = index({
+    entries,
+    stored: JSON.stringify(Object.fromEntries(entries)),
+    node: '127.0.0.1:11211 (weight 4)',
+    fingerprint: '000000000000',
+    csrf: 'x'.repeat(43),
+    csrfField: '_csrf',
+    limits: { maxKeyLength: 250 },
+    ttlMinutes: TTL_SECONDS / 60,
+    notice: [],
+    error: null,
+    form: { action: 'set', key: '', val: '' }
+  })
+  return layout({ title: 'Session', playground: false, body })
+}
+
+/** The small page of the bare floor: a form and a table, nothing else. */
+export function smallPage (data: Record<string, unknown>): string {
+  const rows = Object.entries(data).map(([k, v]) => `<tr><td>${escape(k)}</td><td>${escape(v)}</td></tr>`).join('')
   return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Session</title></head><body>
 <form action="/" method="post"><select name="action"><option>set</option><option>del</option></select>
 <input name="key"><input name="val"><button>Submit</button></form>
 <table>${rows}</table></body></html>`
 }
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;' }
+const escape = (text: unknown) => String(text).replace(/[&<>"']/g, (c) => ESCAPES[c]!)

@@ -76,9 +76,22 @@ export class MemcacheNode {
       server.onError(seq, (error) => {
         settle(new NodeDownError(this.label, error))
       })
+      this.#batchWrites()
       server.write(request)
       this.#watchClose()
     })
+  }
+
+  /**
+   * Requests sent in the same turn of the event loop leave in one write: the socket is corked
+   * now and uncorked once this turn's I/O callbacks are done (setImmediate). Under load, the
+   * page views of many concurrent requests then cost one syscall instead of one each.
+   */
+  #batchWrites (): void {
+    const socket = this.server._socket
+    if (!socket || !this.server.connected || socket.writableCorked > 0) return
+    socket.cork()
+    setImmediate(() => socket.uncork())
   }
 
   close (): void {
@@ -90,6 +103,7 @@ export class MemcacheNode {
     const socket = this.server._socket
     if (!socket || socket === this.#watchedSocket) return
     this.#watchedSocket = socket
+    socket.setNoDelay(true)
     socket.once('close', () => {
       if (Object.keys(this.server.errorCallbacks).length > 0) {
         this.server.error(new Error('connection closed by the server'))
