@@ -16,6 +16,10 @@ test('session page flows', async (t) => {
     const page = await visitor.get()
     assert.equal(page.statusCode, 200)
     assert.equal(page.headers['cache-control'], 'no-store')
+    assert.match(String(page.headers['content-security-policy']), /default-src 'self'.*script-src 'self'.*style-src 'self'/)
+    assert.equal(page.headers['x-content-type-options'], 'nosniff')
+    assert.equal(page.headers['x-frame-options'], 'SAMEORIGIN')
+    assert.equal(page.headers['referrer-policy'], 'no-referrer')
     const uc = page.cookies.find((c) => c.name === 'uc')!
     assert.match(uc.value, /^[0-9a-f]{32}\.\d+\.[A-Za-z0-9+/]+$/)
     assert.equal(uc.httpOnly, true)
