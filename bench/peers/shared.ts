@@ -27,7 +27,6 @@ export function page (data: Record<string, unknown>): string {
     entries,
     stored: JSON.stringify(Object.fromEntries(entries)),
     node: '127.0.0.1:11211 (weight 4)',
-    fingerprint: '000000000000',
     csrf: 'x'.repeat(43),
     csrfField: '_csrf',
     limits: { maxKeyLength: 250 },

@@ -29,7 +29,6 @@ export default async function sessionRoutes (app: FastifyInstance) {
       entries: session.entries().map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)]),
       stored: session.toJSON(),
       node: node ? `${node.label} (weight ${node.address.weight})` : 'none available',
-      fingerprint: app.sessions.logId(session.id),
       csrf: csrfToken(app.config.cookieSecrets, session.id),
       csrfField: CSRF_FIELD,
       limits: app.sessions.limits,
