@@ -37,6 +37,8 @@ declare module 'memjs' {
     host: string
     port: number
     connected: boolean
+    username?: string
+    password?: string
     _socket?: Socket
     responseCallbacks: Record<number, ResponseHandler>
     errorCallbacks: Record<number, (error: Error) => void>

@@ -21,13 +21,16 @@ export class MemcacheNode {
 
   constructor (readonly address: NodeAddress, private readonly timeoutMs: number, private readonly deadRetryMs: number) {
     this.label = `${address.host}:${address.port}`
-    // memjs's own timeouts are a fallback only (ours fire first); credentials are passed empty on
-    // purpose: memjs would otherwise read MEMCACHIER_USERNAME/PASSWORD from the environment.
-    this.server = new memjs.Server(address.host, address.port, '', '', {
+    // memjs's own timeouts are a fallback only (ours fire first).
+    this.server = new memjs.Server(address.host, address.port, undefined, undefined, {
       timeout: (timeoutMs * 2) / 1000,
       conntimeout: (timeoutMs * 2) / 1000,
       keepAlive: true
     })
+    // memjs falls back to MEMCACHIER_USERNAME / MEMCACHE_PASSWORD from the environment when no
+    // credentials are given, and would then start SASL: this project configures nothing implicitly.
+    this.server.username = undefined
+    this.server.password = undefined
   }
 
   isAlive (now = Date.now()): boolean {

@@ -74,3 +74,14 @@ test('every node down: a typed error, fast', async (t) => {
   assert.deepEqual((await mc.setMulti({ a: '1' })), ['a'])
   assert.ok(Date.now() - started < 1000)
 })
+
+test('memjs reads no credentials from the environment', async (t) => {
+  process.env.MEMCACHIER_USERNAME = 'someone'
+  process.env.MEMCACHIER_PASSWORD = 'secret'
+  t.after(() => { delete process.env.MEMCACHIER_USERNAME; delete process.env.MEMCACHIER_PASSWORD })
+  const cluster = await startCluster(t, [1])
+  const mc = makeClient(t, cluster)
+  // With SASL credentials memjs would start an authentication this server does not offer.
+  assert.equal(await mc.set('k', 'v'), true)
+  assert.equal(mc.nodes[0]!.server.username, undefined)
+})
