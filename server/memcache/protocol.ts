@@ -35,7 +35,6 @@ export const Status = {
 /** A CAS token: memcached's 64-bit item version, as the 8 bytes of the response header. */
 export type CasToken = Buffer
 
-const HEADER_BYTES = 24
 const CAS_OFFSET = 16
 
 export interface RequestParts {
@@ -46,7 +45,7 @@ export interface RequestParts {
   cas?: CasToken
 }
 
-/** A request buffer built by memjs, with the CAS token written into header bytes 16-23. */
+/** A request buffer built by memjs, with the CAS token written into bytes 16-23 of its 24-byte header. */
 export function buildRequest ({ opcode, key, extras, value, cas }: RequestParts, opaque: number): Buffer {
   const buf = memjs.Utils.makeRequestBuffer(opcode, key ?? '', extras ?? '', value ?? '', opaque)
   if (cas) cas.copy(buf, CAS_OFFSET, 0, 8)
@@ -76,5 +75,3 @@ export function counterExtras (delta: bigint): Buffer {
   extras.writeUInt32BE(0xffffffff, 16)
   return extras
 }
-
-export { HEADER_BYTES }

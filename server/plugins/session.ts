@@ -31,7 +31,6 @@ declare module 'fastify' {
   interface FastifyInstance {
     sessions: {
       open (request: FastifyRequest, reply: FastifyReply): Promise<OpenedSession>
-      store: SessionStore
       limits: SessionLimits
       /** A short keyed hash of a session id, for logs (never the id itself). */
       logId (id: string): string
@@ -91,7 +90,6 @@ async function sessionPlugin (app: FastifyInstance, options: SessionPluginOption
 
   app.decorate('sessions', {
     open,
-    store,
     limits: options.limits,
     logId: (id: string) => createHmac('sha256', logKey).update(id).digest('hex').slice(0, 12)
   })
