@@ -2,6 +2,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { buildTestApp, eventually, startCluster, Visitor } from '../helper.ts'
 
 test('one node down: every page within a second, other sessions untouched, lost ones restart with a notice', async (t) => {
@@ -25,6 +26,7 @@ test('one node down: every page within a second, other sessions untouched, lost 
     const took = Date.now() - started
     assert.equal(page.statusCode, 200)
     assert.ok(took < 1000, `node ${node}: ${took} ms`)
+    t.diagnostic(`node ${node}${node === 1 ? ' (down)' : ''}: first page after the kill in ${took} ms`)
     if (node === 1) {
       assert.match(page.body, /memcached node holding it is unavailable/)
       assert.notEqual(visitor.sessionId, before)
@@ -40,6 +42,25 @@ test('one node down: every page within a second, other sessions untouched, lost 
   assert.equal(ready.json().up, 3)
 })
 
+test('a hung node (stopped, not dead): the page still comes within a second, on the fallback node', async (t) => {
+  const cluster = await startCluster(t)
+  const app = await buildTestApp(t, cluster, { MEMCACHED_DEAD_RETRY_SECONDS: '60' })
+  let visitor = new Visitor(app)
+  await visitor.set('k', 'v')
+  while (app.memcache.nodeIndexFor(visitor.sessionId!) !== 0) { visitor = new Visitor(app); await visitor.set('k', 'v') }
+  const pid = cluster.nodes[0]!.pid!
+  process.kill(pid, 'SIGSTOP')
+  await eventually(() => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.startsWith('T'))
+  const started = Date.now()
+  const page = await visitor.get()
+  const took = Date.now() - started
+  process.kill(pid, 'SIGCONT')
+  t.diagnostic(`page with its node hung: ${page.statusCode} in ${took} ms (deadline 500 ms, then the fallback node)`)
+  assert.equal(page.statusCode, 200)
+  assert.ok(took < 1000, `${took} ms`)
+  assert.match(page.body, /memcached node holding it is unavailable/)
+})
+
 test('every node down: 503 with a clear page, quickly; recovers on its own when nodes return', async (t) => {
   const cluster = await startCluster(t)
   const app = await buildTestApp(t, cluster, { MEMCACHED_DEAD_RETRY_SECONDS: '1' })
@@ -50,6 +71,7 @@ test('every node down: 503 with a clear page, quickly; recovers on its own when 
   for (const request of [() => visitor.get(), () => new Visitor(app).get(), () => visitor.post({ action: 'set', key: 'a', val: 'b' })]) {
     const started = Date.now()
     const response = await request()
+    t.diagnostic(`every node down: ${response.statusCode} in ${Date.now() - started} ms`)
     assert.equal(response.statusCode, 503)
     assert.match(response.body, /Session storage is unavailable/)
     assert.ok(Date.now() - started < 3000)
