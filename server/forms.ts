@@ -24,6 +24,7 @@ export function parseForm (body: string): Record<string, string | string[]> {
 }
 
 function decode (text: string): string {
+  if (!text.includes('%') && !text.includes('+')) return text // most fields: nothing to decode
   try {
     return decodeURIComponent(text.replace(/\+/g, ' '))
   } catch {
