@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { cpus } from 'node:os'
 import { fileURLToPath } from 'node:url'
-import { freePort, localCluster, waitForPort } from '../server/memcache/local-cluster.ts'
+import { freePort, localClusterOnFreePorts, waitForPort } from '../server/memcache/local-cluster.ts'
 import { MemcacheClient } from '../server/memcache/client.ts'
 import { commandTotal, load, memory, WRK, type LoadResult, type Visitor } from './measure.ts'
 
@@ -61,10 +61,8 @@ async function openSession (app: App): Promise<Visitor> {
 }
 
 async function main () {
-  const nodes = []
-  for (const weight of [4, 3, 1, 2]) nodes.push({ port: await freePort(), weight })
-  const cluster = await localCluster(nodes).killOnExit().start()
-  const servers = cluster.servers.map((s) => `${s.host}:${s.port}:${s.weight}`).join(',')
+  const cluster = await (await localClusterOnFreePorts([4, 3, 1, 2])).killOnExit().start()
+  const servers = cluster.serversSetting
   const stats = new MemcacheClient({ servers: cluster.servers })
 
   const apps: App[] = []

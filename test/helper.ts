@@ -1,6 +1,6 @@
 // Shared test setup: real memcached processes on free ports, stopped when the test ends.
 import type { TestContext } from 'node:test'
-import { freePort, localCluster, type LocalCluster } from '../server/memcache/local-cluster.ts'
+import { localClusterOnFreePorts, type LocalCluster } from '../server/memcache/local-cluster.ts'
 import { MemcacheClient, type ClientOptions } from '../server/memcache/client.ts'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { buildApp } from '../server/app.ts'
@@ -12,9 +12,7 @@ export const WEIGHTS = [4, 3, 1, 2]
 type Hooks = Pick<TestContext, 'after'>
 
 export async function startCluster (t: Hooks, weights = WEIGHTS): Promise<LocalCluster> {
-  const nodes = []
-  for (const weight of weights) nodes.push({ port: await freePort(), weight })
-  const cluster = await localCluster(nodes, { memoryPerWeightMb: 8 }).start()
+  const cluster = await (await localClusterOnFreePorts(weights, { memoryPerWeightMb: 8 })).start()
   t.after(() => cluster.stop('SIGKILL'))
   return cluster
 }
@@ -41,7 +39,7 @@ export const TEST_SECRET = 'test-secret-that-is-long-enough-0123456789'
 export async function buildTestApp (t: Hooks, cluster: LocalCluster, env: Record<string, string> = {}): Promise<FastifyInstance> {
   const config = loadConfig({
     COOKIE_SECRET: TEST_SECRET,
-    MEMCACHED_SERVERS: cluster.servers.map((s) => `${s.host}:${s.port}:${s.weight}`).join(','),
+    MEMCACHED_SERVERS: cluster.serversSetting,
     ...env
   })
   const app = await buildApp(config)

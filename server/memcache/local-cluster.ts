@@ -76,6 +76,11 @@ export class LocalCluster {
     return this.nodes.map((n) => n.address)
   }
 
+  /** The nodes as a MEMCACHED_SERVERS value: `host:port:weight,...`. */
+  get serversSetting (): string {
+    return this.servers.map((s) => `${s.host}:${s.port}:${s.weight}`).join(',')
+  }
+
   async start (): Promise<this> {
     await checkBinary(this.nodes[0]?.binary ?? 'memcached')
     try {
@@ -115,6 +120,13 @@ async function checkBinary (binary: string): Promise<void> {
   })
   if (error?.code === 'ENOENT') throw new Error(MEMCACHED_MISSING_HELP)
   if (error) throw error
+}
+
+/** Nodes with the given weights on ports the kernel picks (tests, e2e and benchmarks). */
+export async function localClusterOnFreePorts (weights: readonly number[], options?: { memoryPerWeightMb?: number }): Promise<LocalCluster> {
+  const nodes = []
+  for (const weight of weights) nodes.push({ port: await freePort(), weight })
+  return localCluster(nodes, options)
 }
 
 /** A TCP port nothing listens on right now (the kernel's pick). */

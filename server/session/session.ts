@@ -31,16 +31,8 @@ export class Session {
     return this.#state.data.get(key)
   }
 
-  has (key: string): boolean {
-    return this.#state.data.has(key)
-  }
-
   entries (): Array<[string, unknown]> {
     return [...this.#state.data]
-  }
-
-  get size (): number {
-    return this.#state.data.size
   }
 
   async set (key: string, value: string): Promise<void> {

@@ -74,7 +74,7 @@ test('SIGTERM: in-flight requests finish, memcached connections close, exit 0', 
   const port = await freePort()
   const server = startServer({
     PORT: String(port),
-    MEMCACHED_SERVERS: cluster.servers.map((s) => `${s.host}:${s.port}:${s.weight}`).join(','),
+    MEMCACHED_SERVERS: cluster.serversSetting,
     COOKIE_SECRET: TEST_SECRET
   })
   t.after(() => server.child.kill('SIGKILL'))

@@ -21,7 +21,7 @@ test('50 concurrent POSTs setting 50 keys on one session keep all 50', async (t)
 
 test('the same split across two app processes sharing the cluster and the secret', async (t) => {
   const cluster = await startCluster(t)
-  const servers = cluster.servers.map((s) => `${s.host}:${s.port}:${s.weight}`).join(',')
+  const servers = cluster.serversSetting
   const ports = [await freePort(), await freePort()]
   const root = fileURLToPath(new URL('../../', import.meta.url))
   for (const port of ports) {

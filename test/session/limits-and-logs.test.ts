@@ -32,7 +32,7 @@ test('logs carry a keyed hash of the session id, never the id', async (t) => {
   const cluster = await startCluster(t)
   let logs = ''
   const stream = new Writable({ write (chunk, _encoding, done) { logs += chunk.toString(); done() } })
-  const config = loadConfig({ COOKIE_SECRET: TEST_SECRET, MEMCACHED_SERVERS: cluster.servers.map((s) => `${s.host}:${s.port}:${s.weight}`).join(',') })
+  const config = loadConfig({ COOKIE_SECRET: TEST_SECRET, MEMCACHED_SERVERS: cluster.serversSetting })
   const app = await buildApp(config, { level: 'trace', stream })
   t.after(() => app.close())
   const visitor = new Visitor(app)
