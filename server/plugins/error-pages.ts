@@ -2,15 +2,15 @@
 // memcached cluster is a 503, and anything else is a 500 without internals.
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { MemcacheError, NodeDownError, TimeoutError } from '../memcache/errors.ts'
+import { NodeDownError, ServerError, TimeoutError } from '../memcache/errors.ts'
 import { SessionError } from '../session/errors.ts'
 
 function describe (error: FastifyError): { status: number, heading: string, message: string } {
-  if (error instanceof NodeDownError || error instanceof TimeoutError) {
+  // A memcached error status (out of memory, say) is the cluster's problem too, never the visitor's.
+  if (error instanceof NodeDownError || error instanceof TimeoutError || error instanceof ServerError) {
     return { status: 503, heading: 'Session storage is unavailable', message: 'No memcached node answered in time. The page will work again as soon as a node is back; please retry in a moment.' }
   }
   if (error instanceof SessionError) return { status: error.statusCode, heading: 'Request refused', message: error.message }
-  if (error instanceof MemcacheError) return { status: 400, heading: 'Request refused', message: error.message }
   const status = error.statusCode ?? 500
   if (status >= 400 && status < 500) return { status, heading: 'Bad request', message: error.message }
   return { status: 500, heading: 'Something went wrong', message: 'The error was logged. Please try again.' }

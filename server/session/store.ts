@@ -1,8 +1,8 @@
 // Loading and saving session records. A page view is one memcached command (get-and-touch reads
 // the record and slides its expiry); a change is a compare-and-swap on top of that read, re-read
 // and re-applied when another request changed the session first, so no update is ever lost.
-import type { MemcacheClient } from '../memcache/client.ts'
-import { TimeoutError } from '../memcache/errors.ts'
+import type { CasValue, MemcacheClient } from '../memcache/client.ts'
+import { TimeoutError, ValueFormatError } from '../memcache/errors.ts'
 import type { CasToken } from '../memcache/protocol.ts'
 import { SessionConflictError, SessionLimitError } from './errors.ts'
 import { formatBytes, type SessionLimits } from './limits.ts'
@@ -46,16 +46,13 @@ export class SessionStore {
    * is marked dead by the client, so the one retry goes where the key now routes.
    */
   async load (id: string): Promise<StoredSession | undefined> {
-    let found
+    const read = () => this.#read(() => this.#client.getAndTouch(id, this.#ttl))
     try {
-      found = await this.#client.getAndTouch(id, this.#ttl)
+      return await read()
     } catch (error) {
       if (!(error instanceof TimeoutError)) throw error
-      found = await this.#client.getAndTouch(id, this.#ttl)
+      return read()
     }
-    if (!found) return undefined
-    const data = decodeRecord(found.value)
-    return data ? { data, cas: found.cas } : undefined
   }
 
   /** Stores an empty session under a new id; false if the id is taken (then pick another). */
@@ -88,10 +85,21 @@ export class SessionStore {
   }
 
   async #reload (id: string): Promise<StoredSession> {
-    const found = await this.#client.gets(id)
-    const data = found ? decodeRecord(found.value) : null
     // Gone (expired or evicted between our read and write) or not a session: start from empty.
-    return data && found ? { data, cas: found.cas } : { data: new Map(), cas: null }
+    return (await this.#read(() => this.#client.gets(id))) ?? { data: new Map(), cas: null }
+  }
+
+  /** A record as a session; undefined when it is missing or is not a JSON dict (a pickle, say). */
+  async #read (fetch: () => Promise<CasValue | undefined>): Promise<StoredSession | undefined> {
+    let found
+    try {
+      found = await fetch()
+    } catch (error) {
+      if (error instanceof ValueFormatError) return undefined // flags we do not decode
+      throw error
+    }
+    const data = found ? decodeRecord(found.value) : null
+    return data && found ? { data, cas: found.cas } : undefined
   }
 
   #encodeWithinLimits (data: SessionData): string {

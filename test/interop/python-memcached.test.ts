@@ -4,7 +4,8 @@ import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { randomBytes } from 'node:crypto'
-import { startCluster, makeClient } from '../helper.ts'
+import { buildTestApp, makeClient, startCluster, TEST_SECRET } from '../helper.ts'
+import { signerFor } from '../cookie-signing.ts'
 
 const run = promisify(execFile)
 
@@ -56,4 +57,16 @@ print(json.dumps(where))`, JSON.stringify(keys))
     })
     assert.equal(agree, 1000)
   })
+})
+
+test('a pickle Python left under a session id is not a session: a fresh one, never an error', async (t) => {
+  const cluster = await startCluster(t)
+  const app = await buildTestApp(t, cluster)
+  const id = randomBytes(16).toString('hex')
+  await python(cluster.servers, `mc.set('${id}', {'uid': 'abc', 'n': 1}, 60)`) // flags 1: a pickle
+  const cookie = signerFor(TEST_SECRET)(`${id}.${Math.floor(Date.now() / 1000)}`)
+  const page = await app.inject({ url: '/', headers: { cookie: `uc=${encodeURIComponent(cookie)}` } })
+  assert.equal(page.statusCode, 200)
+  assert.match(page.body, /new session was started/)
+  assert.notEqual(page.cookies.find((c) => c.name === 'uc')!.value.slice(0, 32), id)
 })
