@@ -1,0 +1,177 @@
+// memcached's meta protocol, as bytes: the request lines this project sends and a streaming parser
+// for the answers. Pure (no sockets). Reference: memcached's doc/protocol.txt, "Meta Commands";
+// behaviour checked against memcached 1.6.18 started with `-B ascii` (binary refused).
+//
+//   mg <key> <flags>*            get: v (value) c (cas) f (client flags) T<ttl> (touch) q (quiet) O<n> (opaque)
+//   ms <key> <datalen> <flags>*  set: M<mode> (S set, E add, R replace, A append, P prepend) F<flags> T<ttl> C<cas>
+//   md <key> <flags>*            delete
+//   ma <key> <flags>*            arithmetic: M<I|D> D<delta> v
+//   mn                           no-op: answers MN, the end of a pipelined batch
+//
+// Keys are sent as their raw bytes: the client's key rules (keys.ts) already refuse spaces and
+// control characters, which are all the text protocol cannot carry, and raw bytes store the same
+// item python-memcached (text protocol) and the binary path name.
+
+export type StoreMode = 'set' | 'add' | 'replace' | 'append' | 'prepend'
+
+const MODE_LETTER: Record<StoreMode, string> = { set: 'S', add: 'E', replace: 'R', append: 'A', prepend: 'P' }
+const CRLF = Buffer.from('\r\n')
+
+export interface MetaResponse {
+  /** Two-letter status (VA, HD, EN, NF, NS, EX, MN), `END`/`STAT` for stats, or an error word. */
+  code: string
+  /** Return flags by letter: `c` cas, `f` client flags, `O` opaque, `t` ttl left... */
+  flags: Map<string, string>
+  value?: Buffer
+  /** The text after CLIENT_ERROR / SERVER_ERROR, or the stat name and value of a STAT line. */
+  text?: string
+}
+
+function line (parts: Array<string | Buffer>, data?: Buffer): Buffer {
+  const chunks: Buffer[] = []
+  parts.forEach((part, i) => {
+    if (i > 0) chunks.push(Buffer.from(' '))
+    chunks.push(typeof part === 'string' ? Buffer.from(part, 'latin1') : part)
+  })
+  chunks.push(CRLF)
+  if (data) chunks.push(data, CRLF)
+  return Buffer.concat(chunks)
+}
+
+function common (quiet: boolean | undefined, opaque: number | undefined): string[] {
+  const flags: string[] = []
+  if (quiet) flags.push('q')
+  if (opaque !== undefined) flags.push(`O${opaque}`)
+  return flags
+}
+
+export interface GetOptions {
+  /** Reset the item's expiry in the same round trip (get-and-touch). */
+  touchTtl?: number
+  quiet?: boolean
+  opaque?: number
+}
+
+/** `mg`: the value, its CAS token and client flags. */
+export function getRequest (key: Buffer, { touchTtl, quiet, opaque }: GetOptions = {}): Buffer {
+  const flags = ['v', 'c', 'f']
+  if (touchTtl !== undefined) flags.push(`T${touchTtl}`)
+  return line(['mg', key, ...flags, ...common(quiet, opaque)])
+}
+
+/** `mg` without `v`: only resets the expiry (touch). */
+export function touchRequest (key: Buffer, ttl: number): Buffer {
+  return line(['mg', key, `T${ttl}`])
+}
+
+export interface StoreOptions {
+  mode: StoreMode
+  flags?: number
+  ttl?: number
+  cas?: bigint
+  quiet?: boolean
+  opaque?: number
+}
+
+/** `ms`: set / add / replace / append / prepend, optionally compare-and-swap. */
+export function storeRequest (key: Buffer, value: Buffer, { mode, flags, ttl, cas, quiet, opaque }: StoreOptions): Buffer {
+  const parts: string[] = [`M${MODE_LETTER[mode]}`]
+  // Append and prepend keep the item's flags and expiry: memcached ignores F and T for them.
+  if (mode !== 'append' && mode !== 'prepend') parts.push(`F${flags ?? 0}`, `T${ttl ?? 0}`)
+  if (cas !== undefined) parts.push(`C${cas}`)
+  return line(['ms', key, String(value.length), ...parts, ...common(quiet, opaque)], value)
+}
+
+export function deleteRequest (key: Buffer, { quiet, opaque }: { quiet?: boolean, opaque?: number } = {}): Buffer {
+  return line(['md', key, ...common(quiet, opaque)])
+}
+
+/** `ma`: incr or decr by a 64-bit delta; answers the new value. Fails (NF) when the key is missing. */
+export function arithmeticRequest (key: Buffer, direction: 'incr' | 'decr', delta: bigint): Buffer {
+  return line(['ma', key, `M${direction === 'incr' ? 'I' : 'D'}`, `D${delta}`, 'v'])
+}
+
+export function noopRequest (): Buffer {
+  return line(['mn'])
+}
+
+export function statsRequest (): Buffer {
+  return line(['stats'])
+}
+
+export function versionRequest (): Buffer {
+  return line(['version'])
+}
+
+/** A CAS token as memcached prints it (a decimal 64-bit number), as bigint. */
+export function casOf (response: MetaResponse): bigint | undefined {
+  const text = response.flags.get('c')
+  return text === undefined ? undefined : BigInt(text)
+}
+
+export class MetaProtocolError extends Error {
+  override name = 'MetaProtocolError'
+}
+
+const MAX_LINE_BYTES = 8192
+
+/**
+ * Turns the bytes a node sends into whole responses, whatever the chunking: a `VA` line waits for
+ * its value block. Feed it every chunk; it returns the responses completed so far.
+ */
+export class ResponseParser {
+  #buffer: Buffer = Buffer.alloc(0)
+  /** The header of a `VA` whose value block has not fully arrived. */
+  #pending: { response: MetaResponse, size: number } | null = null
+
+  get bufferedBytes (): number {
+    return this.#buffer.length
+  }
+
+  push (chunk: Buffer): MetaResponse[] {
+    this.#buffer = this.#buffer.length === 0 ? chunk : Buffer.concat([this.#buffer, chunk])
+    const out: MetaResponse[] = []
+    for (;;) {
+      if (this.#pending) {
+        const { response, size } = this.#pending
+        if (this.#buffer.length < size + 2) break
+        response.value = Buffer.from(this.#buffer.subarray(0, size))
+        this.#buffer = this.#buffer.subarray(size + 2)
+        this.#pending = null
+        out.push(response)
+        continue
+      }
+      const end = this.#buffer.indexOf(CRLF)
+      if (end === -1) {
+        if (this.#buffer.length > MAX_LINE_BYTES) throw new MetaProtocolError(`an answer line longer than ${MAX_LINE_BYTES} bytes`)
+        break
+      }
+      const text = this.#buffer.subarray(0, end).toString('latin1')
+      this.#buffer = this.#buffer.subarray(end + 2)
+      const response = parseLine(text)
+      if (response.code === 'VA') {
+        const size = Number(text.split(' ')[1])
+        if (!Number.isInteger(size) || size < 0) throw new MetaProtocolError(`bad value size in "${text.slice(0, 80)}"`)
+        this.#pending = { response, size }
+        continue
+      }
+      out.push(response)
+    }
+    return out
+  }
+}
+
+function parseLine (text: string): MetaResponse {
+  const space = text.indexOf(' ')
+  const code = space === -1 ? text : text.slice(0, space)
+  const rest = space === -1 ? '' : text.slice(space + 1)
+  if (code === 'CLIENT_ERROR' || code === 'SERVER_ERROR' || code === 'STAT' || code === 'VERSION') {
+    return { code, flags: new Map(), text: rest }
+  }
+  const tokens = rest === '' ? [] : rest.split(' ')
+  // VA's first token is the value size, not a flag.
+  if (code === 'VA') tokens.shift()
+  const flags = new Map<string, string>()
+  for (const token of tokens) if (token.length > 0) flags.set(token[0]!, token.slice(1))
+  return { code, flags }
+}

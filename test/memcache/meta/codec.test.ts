@@ -1,0 +1,51 @@
+// The meta protocol's bytes: what we send, and how answers are cut out of a byte stream.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { arithmeticRequest, casOf, deleteRequest, getRequest, noopRequest, ResponseParser, storeRequest, touchRequest } from '../../../server/memcache/meta/codec.ts'
+
+const key = Buffer.from('k')
+const text = (buf: Buffer) => buf.toString('latin1')
+
+test('requests are meta command lines', () => {
+  assert.equal(text(getRequest(key)), 'mg k v c f\r\n')
+  assert.equal(text(getRequest(key, { touchTtl: 1200 })), 'mg k v c f T1200\r\n')
+  assert.equal(text(getRequest(key, { quiet: true, opaque: 7 })), 'mg k v c f q O7\r\n')
+  assert.equal(text(touchRequest(key, 60)), 'mg k T60\r\n')
+  assert.equal(text(storeRequest(key, Buffer.from('abc'), { mode: 'set', flags: 16, ttl: 0 })), 'ms k 3 MS F16 T0\r\nabc\r\n')
+  assert.equal(text(storeRequest(key, Buffer.from('abc'), { mode: 'add', flags: 2, ttl: 30 })), 'ms k 3 ME F2 T30\r\nabc\r\n')
+  assert.equal(text(storeRequest(key, Buffer.from('z'), { mode: 'set', flags: 16, ttl: 5, cas: 18446744073709551615n })), 'ms k 1 MS F16 T5 C18446744073709551615\r\nz\r\n')
+  assert.equal(text(storeRequest(key, Buffer.from('d'), { mode: 'append' })), 'ms k 1 MA\r\nd\r\n')
+  assert.equal(text(storeRequest(key, Buffer.from('_'), { mode: 'prepend', quiet: true, opaque: 3 })), 'ms k 1 MP q O3\r\n_\r\n')
+  assert.equal(text(deleteRequest(key)), 'md k\r\n')
+  assert.equal(text(arithmeticRequest(key, 'incr', 5n)), 'ma k MI D5 v\r\n')
+  assert.equal(text(arithmeticRequest(key, 'decr', 18446744073709551615n)), 'ma k MD D18446744073709551615 v\r\n')
+  assert.equal(text(noopRequest()), 'mn\r\n')
+})
+
+test('a key is sent as its UTF-8 bytes', () => {
+  assert.deepEqual([...getRequest(Buffer.from('é'))].slice(3, 5), [0xc3, 0xa9])
+})
+
+test('answers are cut out of the stream whatever the chunking, values included', () => {
+  const stream = Buffer.from('VA 5 c3 f16 O9\r\nhe\r\no\r\nEN\r\nHD\r\nSTAT pid 42\r\nEND\r\nMN\r\n', 'latin1')
+  for (let size = 1; size <= stream.length; size++) {
+    const parser = new ResponseParser()
+    const responses = []
+    for (let at = 0; at < stream.length; at += size) responses.push(...parser.push(stream.subarray(at, at + size)))
+    assert.deepEqual(responses.map((r) => r.code), ['VA', 'EN', 'HD', 'STAT', 'END', 'MN'], `chunks of ${size}`)
+    assert.equal(responses[0]!.value!.toString(), 'he\r\no', 'a value may contain CRLF')
+    assert.equal(casOf(responses[0]!), 3n)
+    assert.equal(responses[0]!.flags.get('f'), '16')
+    assert.equal(responses[0]!.flags.get('O'), '9')
+    assert.equal(responses[3]!.text, 'pid 42')
+    assert.equal(parser.bufferedBytes, 0)
+  }
+})
+
+test('errors keep their message; an endless line is refused', () => {
+  const parser = new ResponseParser()
+  const [error] = parser.push(Buffer.from('CLIENT_ERROR bad data chunk\r\n'))
+  assert.equal(error!.code, 'CLIENT_ERROR')
+  assert.equal(error!.text, 'bad data chunk')
+  assert.throws(() => new ResponseParser().push(Buffer.alloc(10_000, 0x41)), /longer than/)
+})
