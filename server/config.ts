@@ -2,6 +2,8 @@
 import type { NodeAddress } from './memcache/node.ts'
 import type { Hashing } from './memcache/ketama.ts'
 import type { CookieFormatName } from './session/cookie-format.ts'
+import type { ConnectionOptions } from 'node:tls'
+import { readTlsFiles } from './memcache/tls.ts'
 
 export interface Config {
   port: number
@@ -11,6 +13,10 @@ export interface Config {
   memcachedTimeoutMs: number
   memcachedDeadRetryMs: number
   memcachedHashing: Hashing
+  /** binary: memcached's binary protocol over memjs; meta: the meta protocol (text), over TCP or TLS. */
+  memcachedProtocol: MemcachedProtocol
+  /** TLS options for every node (MEMCACHED_TLS=on), or null for plain TCP. Meta only. */
+  memcachedTls: ConnectionOptions | null
   /** The first signs, every one verifies (rotation). */
   cookieSecrets: string[]
   /** 'auto': Secure when the request came over HTTPS (X-Forwarded-Proto counts with TRUST_PROXY). */
@@ -27,6 +33,8 @@ export interface Config {
   /** Set when COOKIE_SECRET was missing outside production: the server warns at start. */
   usingDevSecret: boolean
 }
+
+export type MemcachedProtocol = 'binary' | 'meta'
 
 export const DEV_COOKIE_SECRET = 'dev-only-secret-do-not-use-in-production-0000'
 export const MIN_SECRET_LENGTH = 32
@@ -103,6 +111,24 @@ export function loadConfig (env: Env = process.env): Config {
     problems.push(`COOKIE_SECRET: every secret must be at least ${MIN_SECRET_LENGTH} characters when NODE_ENV=production`)
   }
 
+  const memcachedProtocol = oneOf('MEMCACHED_PROTOCOL', 'binary', ['binary', 'meta'] as const)
+  let memcachedTls: ConnectionOptions | null = null
+  if (oneOf('MEMCACHED_TLS', 'off', ['on', 'off'] as const) === 'on') {
+    // memjs opens its sockets with net.connect and offers no hook to wrap them (memjs#169): TLS is
+    // the meta transport's. Refused here rather than silently sent in clear.
+    if (memcachedProtocol !== 'meta') problems.push('MEMCACHED_TLS=on needs MEMCACHED_PROTOCOL=meta (memjs, the binary transport, has no TLS)')
+    const tls = readTlsFiles(
+      { caFile: env.MEMCACHED_TLS_CA?.trim(), certFile: env.MEMCACHED_TLS_CERT?.trim(), keyFile: env.MEMCACHED_TLS_KEY?.trim() },
+      { caFile: 'MEMCACHED_TLS_CA', certFile: 'MEMCACHED_TLS_CERT', keyFile: 'MEMCACHED_TLS_KEY' }
+    )
+    problems.push(...tls.problems)
+    memcachedTls = tls.options
+  } else {
+    for (const name of ['MEMCACHED_TLS_CA', 'MEMCACHED_TLS_CERT', 'MEMCACHED_TLS_KEY']) {
+      if (env[name]?.trim()) problems.push(`${name} is set but MEMCACHED_TLS is not on`)
+    }
+  }
+
   const config: Config = {
     port: integer('PORT', 9999, 0, 65535),
     host: env.HOST?.trim() || '0.0.0.0',
@@ -110,6 +136,8 @@ export function loadConfig (env: Env = process.env): Config {
     memcachedTimeoutMs: integer('MEMCACHED_TIMEOUT_MS', 500, 10, 10_000),
     memcachedDeadRetryMs: integer('MEMCACHED_DEAD_RETRY_SECONDS', 30, 0, 3600) * 1000,
     memcachedHashing: oneOf('MEMCACHED_HASHING', 'modulo', ['modulo', 'ketama'] as const),
+    memcachedProtocol,
+    memcachedTls,
     cookieSecrets,
     cookieSecure: oneOf('COOKIE_SECURE', 'auto', ['auto', 'always'] as const),
     cookieFormat: oneOf('COOKIE_FORMAT', 'fastify', ['fastify', 'tornado'] as const),

@@ -1,8 +1,23 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { ConfigError, DEV_COOKIE_SECRET, loadConfig, parseServers } from '../server/config.ts'
 
 const LONG = 'x'.repeat(32)
+const files = mkdtempSync(join(tmpdir(), 'config-'))
+const PLAIN_FILE = join(files, 'plain.txt')
+const PEM_FILE = join(files, 'ca.pem')
+writeFileSync(PLAIN_FILE, 'not a certificate')
+writeFileSync(PEM_FILE, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n')
+
+test('MEMCACHED_TLS: the PEM files are read at start, for the meta transport', () => {
+  const config = loadConfig({ MEMCACHED_PROTOCOL: 'meta', MEMCACHED_TLS: 'on', MEMCACHED_TLS_CA: PEM_FILE })
+  assert.equal(config.memcachedProtocol, 'meta')
+  assert.deepEqual(config.memcachedTls, { ca: readFileSync(PEM_FILE) })
+  assert.deepEqual(loadConfig({ MEMCACHED_PROTOCOL: 'meta', MEMCACHED_TLS: 'on' }).memcachedTls, {}, "no CA file: the system's CAs")
+})
 
 test('defaults', () => {
   const config = loadConfig({})
@@ -18,6 +33,8 @@ test('defaults', () => {
   assert.equal(config.cookieFormat, 'fastify')
   assert.equal(config.memcachedHashing, 'modulo')
   assert.equal(config.playground, true)
+  assert.equal(config.memcachedProtocol, 'binary')
+  assert.equal(config.memcachedTls, null)
 })
 
 test('MEMCACHED_SERVERS: host:port[:weight], weight 1 by default, IPv6 in brackets', () => {
@@ -47,6 +64,12 @@ test('bad values stop the start with a message naming the variable', () => {
     [{ COOKIE_FORMAT: 'django' }, /COOKIE_FORMAT must be one of fastify, tornado/],
     [{ MEMCACHED_HASHING: 'crc' }, /MEMCACHED_HASHING must be one of modulo, ketama/],
     [{ PLAYGROUND: 'no' }, /PLAYGROUND must be one of on, off/],
+    [{ MEMCACHED_PROTOCOL: 'ascii' }, /MEMCACHED_PROTOCOL must be one of binary, meta/],
+    [{ MEMCACHED_TLS: 'on' }, /MEMCACHED_TLS=on needs MEMCACHED_PROTOCOL=meta/],
+    [{ MEMCACHED_PROTOCOL: 'meta', MEMCACHED_TLS: 'on', MEMCACHED_TLS_CA: '/nonexistent/ca.pem' }, /MEMCACHED_TLS_CA: cannot read \/nonexistent\/ca.pem \(ENOENT\)/],
+    [{ MEMCACHED_PROTOCOL: 'meta', MEMCACHED_TLS: 'on', MEMCACHED_TLS_CA: PLAIN_FILE }, /MEMCACHED_TLS_CA: .* is not a PEM file/],
+    [{ MEMCACHED_PROTOCOL: 'meta', MEMCACHED_TLS: 'on', MEMCACHED_TLS_CERT: PEM_FILE }, /a client certificate needs its key/],
+    [{ MEMCACHED_TLS_CA: PEM_FILE }, /MEMCACHED_TLS_CA is set but MEMCACHED_TLS is not on/],
     [{ NODE_ENV: 'production' }, /COOKIE_SECRET is required when NODE_ENV=production/],
     [{ NODE_ENV: 'production', COOKIE_SECRET: 'short' }, /at least 32 characters/],
     [{ NODE_ENV: 'production', COOKIE_SECRET: `${LONG},short` }, /at least 32 characters/]

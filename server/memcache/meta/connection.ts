@@ -5,9 +5,13 @@
 // A request that times out or fails leaves the connection's state unknown (half an answer may be
 // on its way), so the socket is destroyed and every request still queued on it fails with it;
 // the next request opens a fresh connection. Bytes of an old socket are never read again.
+// Failures are errors.ts's NodeDownError and TimeoutError, with `sent` false only while the
+// connection was not yet up (then the request certainly was not applied).
 import { connect as connectTcp, isIP, type Socket } from 'node:net'
 import { connect as connectTls, type ConnectionOptions } from 'node:tls'
 import { ResponseParser, type MetaResponse } from './codec.ts'
+import { startDeadline, type Deadline } from '../deadline.ts'
+import { NodeDownError, TimeoutError } from '../errors.ts'
 
 export interface MetaConnectionOptions {
   host: string
@@ -22,60 +26,50 @@ export interface MetaConnectionOptions {
 export type Completion = (response: MetaResponse, received: MetaResponse[]) => boolean
 
 export const untilOne: Completion = () => true
+/** A quiet batch: memcached answers every line (ERROR included) before the closing `MN`. */
 export const untilNoop: Completion = (response) => response.code === 'MN'
-export const untilEnd: Completion = (response) => response.code === 'END'
+/** stats: STAT lines then END, or one error line. */
+export const untilEnd: Completion = (response) => response.code === 'END' || response.code.endsWith('ERROR')
 
 interface Pending {
   received: MetaResponse[]
   done: Completion
   resolve: (responses: MetaResponse[]) => void
   reject: (error: Error) => void
-  timer: NodeJS.Timeout
-}
-
-export class ConnectionError extends Error {
-  override name = 'ConnectionError'
-  /** True when the request never reached the node (connect failed), so it was certainly not applied. */
-  readonly unsent: boolean
-  constructor (message: string, unsent: boolean, cause?: unknown) {
-    super(message, { cause })
-    this.unsent = unsent
-  }
-}
-
-export class RequestTimeoutError extends Error {
-  override name = 'RequestTimeoutError'
+  deadline: Deadline
 }
 
 export class MetaConnection {
   readonly #options: MetaConnectionOptions
+  readonly label: string
   #socket: Socket | null = null
   #connected = false
   #parser = new ResponseParser()
   #queue: Pending[] = []
+  /** Bytes received on every socket of this connection: the progress that excuses a late answer. */
+  #bytesIn = 0
 
   constructor (options: MetaConnectionOptions) {
     this.#options = options
-  }
-
-  get label (): string {
-    return `${this.#options.host}:${this.#options.port}`
+    this.label = `${options.host}:${options.port}`
   }
 
   /** Writes `request` and resolves with its answers once `done` says they are complete. */
   send (request: Buffer, done: Completion = untilOne): Promise<MetaResponse[]> {
     const socket = this.#socket ?? this.#open()
+    const { timeoutMs } = this.#options
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#fail(socket, new RequestTimeoutError(`memcached ${this.label} did not answer within ${this.#options.timeoutMs} ms`))
-      }, this.#options.timeoutMs)
-      this.#queue.push({ received: [], done, resolve, reject, timer })
+      const deadline = startDeadline(timeoutMs, () => this.#bytesIn, () => {
+        this.#fail(socket, new TimeoutError(this.label, timeoutMs, this.#connected))
+      })
+      this.#queue.push({ received: [], done, resolve, reject, deadline })
+      this.#cork(socket)
       socket.write(request)
     })
   }
 
   close (): void {
-    if (this.#socket) this.#fail(this.#socket, new ConnectionError(`connection to ${this.label} closed`, false))
+    if (this.#socket) this.#fail(this.#socket, new NodeDownError(this.label, new Error('connection closed by the client'), this.#connected))
   }
 
   #open (): Socket {
@@ -87,35 +81,44 @@ export class MetaConnection {
     this.#socket = socket
     this.#connected = false
     this.#parser = new ResponseParser()
-    socket.once(tls ? 'secureConnect' : 'connect', () => { this.#connected = true })
+    socket.once(tls ? 'secureConnect' : 'connect', () => { if (socket === this.#socket) this.#connected = true })
     socket.on('data', (chunk: Buffer) => this.#receive(socket, chunk))
-    socket.on('error', (error) => {
-      const unsent = !this.#connected
-      this.#fail(socket, new ConnectionError(`memcached ${this.label} is unreachable: ${error.message}`, unsent, error))
-    })
-    socket.on('close', () => this.#fail(socket, new ConnectionError(`memcached ${this.label} closed the connection`, false)))
+    // Until the connection is up (refused, TLS handshake refused) nothing was sent.
+    socket.on('error', (error) => this.#fail(socket, new NodeDownError(this.label, error, this.#connected)))
+    socket.on('close', () => this.#fail(socket, new NodeDownError(this.label, new Error('the server closed the connection'), this.#connected)))
     return socket
+  }
+
+  /**
+   * Requests written in the same turn of the event loop leave in one write: the socket is corked
+   * now and uncorked once this turn's callbacks are done, so concurrent page views share a syscall.
+   */
+  #cork (socket: Socket): void {
+    if (!this.#connected || socket.writableCorked > 0) return
+    socket.cork()
+    setImmediate(() => socket.uncork())
   }
 
   #receive (socket: Socket, chunk: Buffer): void {
     if (socket !== this.#socket) return
+    this.#bytesIn += chunk.length
     let responses: MetaResponse[]
     try {
       responses = this.#parser.push(chunk)
     } catch (error) {
-      this.#fail(socket, error as Error)
+      this.#fail(socket, new NodeDownError(this.label, error, true))
       return
     }
     for (const response of responses) {
       const head = this.#queue[0]
       if (!head) {
-        this.#fail(socket, new ConnectionError(`memcached ${this.label} sent an answer nobody asked for (${response.code})`, false))
+        this.#fail(socket, new NodeDownError(this.label, new Error(`an answer nobody asked for (${response.code})`), true))
         return
       }
       head.received.push(response)
-      if (response.code === 'ERROR' || head.done(response, head.received)) {
+      if (head.done(response, head.received)) {
         this.#queue.shift()
-        clearTimeout(head.timer)
+        head.deadline.cancel()
         head.resolve(head.received)
       }
     }
@@ -129,7 +132,7 @@ export class MetaConnection {
     const queue = this.#queue
     this.#queue = []
     for (const pending of queue) {
-      clearTimeout(pending.timer)
+      pending.deadline.cancel()
       pending.reject(error)
     }
   }

@@ -3,12 +3,13 @@ import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn, execFileSync } from 'node:child_process'
 import { once } from 'node:events'
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createServer, connect } from 'node:net'
-import { MetaConnection, RequestTimeoutError } from '../../../server/memcache/meta/connection.ts'
-import { MetaCommands } from '../../../server/memcache/meta/commands.ts'
+import type { ConnectionOptions } from 'node:tls'
+import { MetaTransport } from '../../../server/memcache/meta/transport.ts'
+import { NodeDownError, ServerError, TimeoutError } from '../../../server/memcache/errors.ts'
 
 async function freePort (): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1')
@@ -18,7 +19,7 @@ async function freePort (): Promise<number> {
   return port
 }
 
-async function memcached (t: TestContext, args: string[]): Promise<number> {
+async function memcachedProcess (t: TestContext, args: string[]) {
   const port = await freePort()
   const child = spawn('memcached', ['-l', '127.0.0.1', '-p', String(port), '-U', '0', '-u', 'root', ...args], { stdio: 'ignore' })
   t.after(() => { child.kill('SIGKILL') })
@@ -26,16 +27,26 @@ async function memcached (t: TestContext, args: string[]): Promise<number> {
     const up = await new Promise<boolean>((resolve) => {
       const socket = connect(port, '127.0.0.1', () => { socket.destroy(); resolve(true) }).once('error', () => resolve(false))
     })
-    if (up) return port
+    if (up) return { port, child }
     if (child.exitCode !== null) throw new Error(`memcached ${args.join(' ')} exited`)
     await new Promise((resolve) => setTimeout(resolve, 10))
   }
 }
 
-function node (t: TestContext, port: number, extra: Partial<ConstructorParameters<typeof MetaConnection>[0]> = {}) {
-  const connection = new MetaConnection({ host: '127.0.0.1', port, timeoutMs: 1000, ...extra })
-  t.after(() => connection.close())
-  return { connection, mc: new MetaCommands(connection) }
+/** A SIGSTOP lands asynchronously: wait until the kernel shows every thread of the process stopped. */
+async function stopped (pid: number): Promise<void> {
+  const states = () => readdirSync(`/proc/${pid}/task`).map((task) => readFileSync(`/proc/${pid}/task/${task}/stat`, 'latin1').split(') ')[1]![0])
+  while (!states().every((state) => state === 'T')) await new Promise((resolve) => setImmediate(resolve))
+}
+
+async function memcached (t: TestContext, args: string[]): Promise<number> {
+  return (await memcachedProcess(t, args)).port
+}
+
+function node (t: TestContext, port: number, { timeoutMs = 1000, tls = null }: { timeoutMs?: number, tls?: ConnectionOptions | null } = {}) {
+  const mc = new MetaTransport({ host: '127.0.0.1', port, timeoutMs, tls })
+  t.after(() => mc.close())
+  return { mc }
 }
 
 const k = (key: string) => Buffer.from(key)
@@ -71,7 +82,7 @@ test('64-bit counters: incr wraps, decr stops at 0, a missing key is undefined',
   assert.equal(await mc.arithmetic('incr', k('n'), 2n), 1n)
   assert.equal(await mc.arithmetic('decr', k('n'), 5n), 0n)
   await mc.store('set', k('s'), Buffer.from('abc'), 16, 0)
-  await assert.rejects(mc.arithmetic('incr', k('s'), 1n), /CLIENT_ERROR/)
+  await assert.rejects(mc.arithmetic('incr', k('s'), 1n), (error: Error) => error instanceof ServerError && error.status === 'CLIENT_ERROR')
 })
 
 test('multi-key commands are one pipelined batch each', async (t) => {
@@ -89,31 +100,42 @@ test('multi-key commands are one pipelined batch each', async (t) => {
   assert.match(await mc.version(), /^\d+\.\d+\.\d+/)
 })
 
-test('a large value arrives whole, and a timeout drops the connection instead of reusing it', async (t) => {
-  const port = await memcached(t, ['-B', 'ascii'])
+test('a stalled event loop is not blamed on the node; a node that stops answering is, and the next request starts clean', async (t) => {
+  const { port, child } = await memcachedProcess(t, ['-B', 'ascii'])
   const { mc } = node(t, port, { timeoutMs: 200 })
   const big = Buffer.alloc(900_000, 0x61)
   await mc.store('set', k('big'), big, 0, 0)
-  // Stall the event loop while the answer arrives: the deadline fires with bytes half-read.
+  // Stall the event loop past the deadline while the answer arrives: the timer fires late, and
+  // the late timer is this process's fault, not the node's.
   const reading = mc.get(k('big'))
   const until = Date.now() + 400
   while (Date.now() < until) { /* busy */ }
-  const outcome = await reading.then((item) => item!.bytes.length, (error: Error) => error)
-  if (outcome instanceof Error) assert.ok(outcome instanceof RequestTimeoutError)
-  else assert.equal(outcome, big.length)
-  // Whatever happened, the next request gets a clean answer.
+  assert.equal((await reading)!.bytes.length, big.length)
+
+  child.kill('SIGSTOP')
+  await stopped(child.pid!)
+  const started = Date.now()
+  await assert.rejects(mc.get(k('big')), (error: Error) => error instanceof TimeoutError && error.sent)
+  assert.ok(Date.now() - started < 1000, 'one deadline, not a hang')
+  child.kill('SIGCONT')
   assert.equal((await mc.get(k('big')))!.bytes.length, big.length)
 })
 
 test('over TLS: a CA that signed the certificate connects; another CA is refused at once', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'mc-tls-'))
-  const make = (name: string) => execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, `${name}.key`), '-out', join(dir, `${name}.crt`), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' })
+  const make = (name: string, altName = 'IP:127.0.0.1') => execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, `${name}.key`), '-out', join(dir, `${name}.crt`), '-days', '1', '-subj', '/CN=memcached', '-addext', `subjectAltName=${altName}`], { stdio: 'ignore' })
   make('server')
   make('other')
+  make('elsewhere', 'DNS:cache.example.org')
   const port = await memcached(t, ['-B', 'ascii', '-Z', '-o', `ssl_chain_cert=${join(dir, 'server.crt')},ssl_key=${join(dir, 'server.key')}`])
   const trusted = node(t, port, { tls: { ca: readFileSync(join(dir, 'server.crt')) } })
   assert.equal(await trusted.mc.store('set', k('t'), Buffer.from('over tls'), 16, 0), 'stored')
   assert.equal((await trusted.mc.get(k('t')))!.bytes.toString(), 'over tls')
   const untrusted = node(t, port, { tls: { ca: readFileSync(join(dir, 'other.crt')) } })
-  await assert.rejects(untrusted.mc.version(), (error: Error & { unsent?: boolean }) => /self-signed|unable to verify|certificate/i.test(error.message) && error.unsent === true)
+  await assert.rejects(untrusted.mc.version(), (error: Error) => error instanceof NodeDownError && /self-signed|unable to verify|certificate/i.test(error.message) && !error.sent)
+
+  // A certificate signed by a trusted CA but issued for another name is refused too.
+  const misnamed = await memcached(t, ['-B', 'ascii', '-Z', '-o', `ssl_chain_cert=${join(dir, 'elsewhere.crt')},ssl_key=${join(dir, 'elsewhere.key')}`])
+  const wrongName = node(t, misnamed, { tls: { ca: readFileSync(join(dir, 'elsewhere.crt')) } })
+  await assert.rejects(wrongName.mc.version(), (error: Error) => error instanceof NodeDownError && /127\.0\.0\.1|altnames|does not match/i.test(error.message) && !error.sent)
 })

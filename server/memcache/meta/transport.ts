@@ -1,49 +1,38 @@
-// The client's commands for one node, in meta: each a request (or a quiet batch closed by `mn`,
-// one round trip) and the answer read into the outcome the client names. Values stay bytes with
-// their client flags here; what they mean (text, integer, pickle) is values.ts's business.
-import { arithmeticRequest, casOf, deleteRequest, getRequest, noopRequest, statsRequest, storeRequest, touchRequest, versionRequest, type MetaResponse, type StoreMode } from './codec.ts'
-import { untilEnd, untilNoop, type MetaConnection } from './connection.ts'
-
-export interface Item {
-  bytes: Buffer
-  flags: number
-  /** memcached's 64-bit item version, as the 8 big-endian bytes the binary protocol uses. */
-  cas: Buffer
-}
-
-export type StoreOutcome = 'stored' | 'exists' | 'not-found' | 'not-stored'
-
-/** memcached refused the request (CLIENT_ERROR, SERVER_ERROR, ERROR) or answered out of protocol. */
-export class MetaServerError extends Error {
-  override name = 'MetaServerError'
-  readonly code: string
-  constructor (response: MetaResponse) {
-    super(`memcached answered ${response.code}${response.text ? `: ${response.text}` : ''}`)
-    this.code = response.code
-  }
-}
-
-export function casBytes (cas: bigint): Buffer {
-  const bytes = Buffer.alloc(8)
-  bytes.writeBigUInt64BE(cas)
-  return bytes
-}
+// The meta transport: each of the client's commands for one node as a meta request (or a quiet
+// batch closed by `mn`, one round trip) and the answer read into the outcome the client names.
+import type { ConnectionOptions } from 'node:tls'
+import { arithmeticRequest, casOf, deleteRequest, getRequest, noopRequest, statsRequest, storeRequest, touchRequest, versionRequest, type MetaResponse } from './codec.ts'
+import { MetaConnection, untilEnd, untilNoop } from './connection.ts'
+import { ServerError } from '../errors.ts'
+import { casBytes, type Item, type NodeTransport, type StoreMode, type StoreOutcome } from '../transport.ts'
 
 function itemOf (response: MetaResponse): Item {
   return { bytes: response.value!, flags: Number(response.flags.get('f') ?? 0), cas: casBytes(casOf(response) ?? 0n) }
 }
 
+/** memcached refused the request (CLIENT_ERROR, SERVER_ERROR, ERROR) or answered out of protocol. */
 function unexpected (response: MetaResponse): never {
-  throw new MetaServerError(response)
+  throw new ServerError(response.code, response.text || 'unexpected answer')
 }
 
 const STORE_OUTCOMES: Record<string, StoreOutcome> = { HD: 'stored', EX: 'exists', NF: 'not-found', NS: 'not-stored' }
 
-export class MetaCommands {
+export interface MetaTransportOptions {
+  host: string
+  port: number
+  timeoutMs: number
+  /** TLS options, or null for plain TCP. */
+  tls: ConnectionOptions | null
+}
+
+export class MetaTransport implements NodeTransport {
+  readonly protocol = 'meta' as const
+  readonly tls: boolean
   readonly #connection: MetaConnection
 
-  constructor (connection: MetaConnection) {
-    this.#connection = connection
+  constructor (options: MetaTransportOptions) {
+    this.tls = options.tls !== null
+    this.#connection = new MetaConnection(options)
   }
 
   async #one (request: Buffer): Promise<MetaResponse> {
@@ -51,7 +40,6 @@ export class MetaCommands {
     return response!
   }
 
-  /** The item, or undefined on a miss; with `touchTtl` its expiry is reset in the same round trip. */
   async get (key: Buffer, touchTtl?: number): Promise<Item | undefined> {
     const response = await this.#one(getRequest(key, { touchTtl }))
     if (response.code === 'EN') return undefined
@@ -78,7 +66,6 @@ export class MetaCommands {
     return unexpected(response)
   }
 
-  /** The counter's new value, or undefined when the key is missing. */
   async arithmetic (direction: 'incr' | 'decr', key: Buffer, delta: bigint): Promise<bigint | undefined> {
     const response = await this.#one(arithmeticRequest(key, direction, delta))
     if (response.code === 'NF') return undefined
@@ -86,7 +73,6 @@ export class MetaCommands {
     return BigInt(response.value!.toString('latin1'))
   }
 
-  /** The items found, by position in `keys`: one pipelined round trip (quiet gets, then `mn`). */
   async getMulti (keys: readonly Buffer[]): Promise<Map<number, Item>> {
     const requests = keys.map((key, i) => getRequest(key, { quiet: true, opaque: i }))
     const found = new Map<number, Item>()
@@ -97,13 +83,11 @@ export class MetaCommands {
     return found
   }
 
-  /** Stores every entry in one round trip; returns the positions that were not stored. */
   async setMulti (entries: ReadonlyArray<{ key: Buffer, bytes: Buffer, flags: number }>, ttl: number): Promise<number[]> {
     const requests = entries.map(({ key, bytes, flags }, i) => storeRequest(key, bytes, { mode: 'set', flags, ttl, quiet: true, opaque: i }))
     return (await this.#batch(requests)).map((response) => Number(response.flags.get('O') ?? -1))
   }
 
-  /** Deletes every key in one round trip; a missing key is not a failure (as delete_multi). */
   async deleteMulti (keys: readonly Buffer[]): Promise<void> {
     const requests = keys.map((key, i) => deleteRequest(key, { quiet: true, opaque: i }))
     for (const response of await this.#batch(requests)) {
@@ -121,11 +105,18 @@ export class MetaCommands {
     return stats
   }
 
-  /** The cheapest question a node answers: for health probes. */
+  async probe (): Promise<void> {
+    await this.version()
+  }
+
   async version (): Promise<string> {
     const response = await this.#one(versionRequest())
     if (response.code !== 'VERSION') unexpected(response)
     return response.text!
+  }
+
+  close (): void {
+    this.#connection.close()
   }
 
   /** Quiet requests then `mn`: the answers that were not suppressed, without the closing MN. */

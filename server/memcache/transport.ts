@@ -1,0 +1,53 @@
+// What the client asks of one memcached node, whatever protocol carries it. Two implementations:
+// binary/transport.ts (memcached's binary protocol, over memjs) and meta/transport.ts (the meta
+// protocol, over node:net or node:tls). The client above does routing, failover, value encoding
+// and node health; a transport does bytes, framing and one node's deadlines.
+//
+// Keys arrive checked (keys.ts) and values encoded (values.ts): here they are bytes and flags.
+// Every method either returns the node's answer or throws one of errors.ts's types:
+//   NodeDownError  the connection failed; `sent` says whether the request may have been applied
+//   TimeoutError   no answer within the deadline (the connection is dropped, never reused)
+//   ServerError    the node answered with an error the command does not expect
+import type { MemcachedProtocol } from '../config.ts'
+
+export interface Item {
+  bytes: Buffer
+  flags: number
+  /** memcached's 64-bit item version, as 8 big-endian bytes (the binary protocol's form). */
+  cas: Buffer
+}
+
+export type StoreMode = 'set' | 'add' | 'replace' | 'append' | 'prepend'
+
+/** stored; exists: a CAS token is stale; not-found: a CAS write on a missing key; not-stored: add/replace/append refused. */
+export type StoreOutcome = 'stored' | 'exists' | 'not-found' | 'not-stored'
+
+export interface NodeTransport {
+  readonly protocol: MemcachedProtocol
+  readonly tls: boolean
+  /** The item, or undefined on a miss; with `touchTtl` its expiry is reset in the same round trip. */
+  get (key: Buffer, touchTtl?: number): Promise<Item | undefined>
+  touch (key: Buffer, ttl: number): Promise<boolean>
+  /** `cas` makes it a compare-and-swap (mode `set` only). */
+  store (mode: StoreMode, key: Buffer, bytes: Buffer, flags: number, ttl: number, cas?: Buffer): Promise<StoreOutcome>
+  delete (key: Buffer): Promise<boolean>
+  /** The counter's new value (64-bit: incr wraps, decr stops at 0), or undefined when the key is missing. */
+  arithmetic (direction: 'incr' | 'decr', key: Buffer, delta: bigint): Promise<bigint | undefined>
+  /** One round trip: the items found, by position in `keys`. */
+  getMulti (keys: readonly Buffer[]): Promise<Map<number, Item>>
+  /** One round trip: the positions of the entries that were not stored. */
+  setMulti (entries: ReadonlyArray<{ key: Buffer, bytes: Buffer, flags: number }>, ttl: number): Promise<number[]>
+  /** One round trip; a missing key is not a failure (as python-memcached's delete_multi). */
+  deleteMulti (keys: readonly Buffer[]): Promise<void>
+  stats (): Promise<Record<string, string>>
+  /** The cheapest request the node answers: for health probes. */
+  probe (): Promise<void>
+  close (): void
+}
+
+/** memcached's CAS tokens as the 8 big-endian bytes this project passes around. */
+export function casBytes (cas: bigint): Buffer {
+  const bytes = Buffer.alloc(8)
+  bytes.writeBigUInt64BE(cas)
+  return bytes
+}
