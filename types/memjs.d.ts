@@ -40,10 +40,14 @@ declare module 'memjs' {
     username?: string
     password?: string
     _socket?: Socket
+    /** Bytes received and not yet parsed into a whole response. */
+    responseBuffer: Buffer
     responseCallbacks: Record<number, ResponseHandler>
     errorCallbacks: Record<number, (error: Error) => void>
     onResponse (seq: number, handler: ResponseHandler): void
     onError (seq: number, handler: (error: Error) => void): void
+    /** Runs once the connection is open (immediately queued writes run first). */
+    onConnect (callback: (socket: Socket) => void): void
     error (error: Error): void
     write (request: Buffer): void
     close (): void

@@ -1,20 +1,23 @@
-// The tutorial's memcached client (python-memcached's API) over memjs, across weighted nodes.
+// The tutorial's memcached client (python-memcached's API) across weighted nodes: routing,
+// failover, value encoding and the commands, over one transport per node (transport.ts): the
+// binary protocol over memjs, or the meta protocol over TCP or TLS (MEMCACHED_PROTOCOL).
 //
-// How memjs is extended: each node is a memjs `Server` (its socket, framing and response parsing),
-// and requests are built with memjs's exported `Utils.makeRequestBuffer`. memjs's `Client` is not
-// used: its commands carry the bugs listed in shared/spec/memjs.md (prepend sends APPEND, 64-bit
+// How memjs is extended (binary/): each node is a memjs `Server` (its socket, framing and
+// response parsing), and requests are built with memjs's exported `Utils.makeRequestBuffer`.
+// memjs's `Client` is not used: its commands carry known bugs (prepend sends APPEND, 64-bit
 // counters misread, expiry 0 ignored, no key checks, no deadline on a closed connection), its
-// `perform` drops a pipelined batch after the first answer, and its sequence number turns negative
-// after 2^31 requests. So routing, sequence numbers, deadlines and the commands live here, and
-// every command is one request sent through MemcacheNode.exchange.
-import type { Response } from 'memjs'
+// `perform` drops a pipelined batch after the first answer, and its sequence number turns
+// negative after 2^31 requests.
+import type { ConnectionOptions } from 'node:tls'
+import type { MemcachedProtocol } from '../config.ts'
 import { encodeKey } from './keys.ts'
 import { MemcacheNode, type NodeAddress } from './node.ts'
-import { buildRequest, counterExtras, expiryExtras, Opcode, Status, storageExtras, type CasToken, type RequestParts } from './protocol.ts'
+import { openTransport } from './open-transport.ts'
+import type { CasToken, Item, StoreMode, StoreResult } from './transport.ts'
 import { routeKey, weightedBuckets } from './routing.ts'
 import { KetamaRing, type Hashing } from './ketama.ts'
 import { decodeValue, DEFAULT_MAX_VALUE_BYTES, encodeValue, parseInteger, type MemcacheValue } from './values.ts'
-import { MemcacheError, NodeDownError, ServerError } from './errors.ts'
+import { MemcacheError, NodeDownError } from './errors.ts'
 
 export interface ClientOptions {
   servers: readonly NodeAddress[]
@@ -25,6 +28,10 @@ export interface ClientOptions {
   maxValueBytes?: number
   /** 'modulo' (default): python-memcached's selection, shared with the Python original; 'ketama': consistent hashing. */
   hashing?: Hashing
+  /** 'binary' (default, memjs) or 'meta'. */
+  protocol?: MemcachedProtocol
+  /** TLS options for every node (meta only); null or unset: plain TCP. */
+  tls?: ConnectionOptions | null
 }
 
 export interface CasValue {
@@ -45,13 +52,12 @@ function checkTtl (ttl: number): number {
   return ttl
 }
 
-function valueOf (response: Response): MemcacheValue {
-  const flags = response.extras.length >= 4 ? response.extras.readUInt32BE(0) : 0
-  return decodeValue(response.val, flags)
+function valueOf (item: Item): MemcacheValue {
+  return decodeValue(item.bytes, item.flags)
 }
 
-function fail (response: Response): never {
-  throw new ServerError(response.header.status, response.val.toString('utf8') || 'error')
+function casValueOf (item: Item | undefined): CasValue | undefined {
+  return item && { value: valueOf(item), cas: item.cas }
 }
 
 export class MemcacheClient {
@@ -60,15 +66,17 @@ export class MemcacheClient {
   /** Requests written to the network (a pipelined batch counts once): for tests and the cluster page. */
   roundTrips = 0
   readonly hashing: Hashing
+  readonly protocol: MemcachedProtocol
   readonly #maxValueBytes: number
   readonly #ring: KetamaRing | null
-  #seq = 0
 
   constructor (options: ClientOptions) {
     if (options.servers.length === 0) throw new MemcacheError('at least one memcached server is required')
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
     const deadRetryMs = options.deadRetryMs ?? DEFAULT_DEAD_RETRY_MS
-    this.nodes = options.servers.map((address) => new MemcacheNode(address, timeoutMs, deadRetryMs))
+    this.protocol = options.protocol ?? 'binary'
+    const transport = { protocol: this.protocol, timeoutMs, tls: options.tls ?? null }
+    this.nodes = options.servers.map((address) => new MemcacheNode(address, openTransport(address, transport), deadRetryMs))
     this.buckets = weightedBuckets(options.servers.map((s) => s.weight))
     this.#maxValueBytes = options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES
     this.hashing = options.hashing ?? 'modulo'
@@ -86,43 +94,41 @@ export class MemcacheClient {
   // ---- single-key commands -------------------------------------------------------------------
 
   async get (key: string): Promise<MemcacheValue | undefined> {
-    const response = await this.#request(key, { opcode: Opcode.GET })
-    if (response.header.status === Status.KEY_NOT_FOUND) return undefined
-    if (response.header.status !== Status.OK) fail(response)
-    return valueOf(response)
+    const item = await this.#request(key, (t, k) => t.get(k))
+    return item && valueOf(item)
   }
 
   /** The value and its CAS token (python-memcached's `gets`). */
   async gets (key: string): Promise<CasValue | undefined> {
-    const response = await this.#request(key, { opcode: Opcode.GET })
-    return this.#casValue(response)
+    return casValueOf(await this.#request(key, (t, k) => t.get(k)))
   }
 
   /** One round trip that reads the value (with its CAS token) and resets its expiry to `ttl`. */
   async getAndTouch (key: string, ttl: number): Promise<CasValue | undefined> {
-    const response = await this.#request(key, { opcode: Opcode.GAT, extras: expiryExtras(checkTtl(ttl)) })
-    return this.#casValue(response)
+    checkTtl(ttl)
+    return casValueOf(await this.#request(key, (t, k) => t.get(k, ttl)))
   }
 
   async touch (key: string, ttl: number): Promise<boolean> {
-    return this.#storeResult(await this.#request(key, { opcode: Opcode.TOUCH, extras: expiryExtras(checkTtl(ttl)) }))
+    checkTtl(ttl)
+    return this.#request(key, (t, k) => t.touch(k, ttl))
   }
 
   /** Stores unconditionally; `ttl` 0 means no expiry. */
   async set (key: string, value: MemcacheValue, ttl = 0): Promise<true> {
-    const response = await this.#store(Opcode.SET, key, value, ttl)
-    if (response.header.status !== Status.OK) fail(response)
+    const { outcome } = await this.#store('set', key, value, ttl)
+    if (outcome !== 'stored') throw new MemcacheError(`set of ${key} was not stored (${outcome})`)
     return true
   }
 
   /** Stores only if the key is absent; false when it exists. */
   async add (key: string, value: MemcacheValue, ttl = 0): Promise<boolean> {
-    return this.#storeResult(await this.#store(Opcode.ADD, key, value, ttl))
+    return (await this.#store('add', key, value, ttl)).outcome === 'stored'
   }
 
   /** Stores only if the key exists; false when it does not. */
   async replace (key: string, value: MemcacheValue, ttl = 0): Promise<boolean> {
-    return this.#storeResult(await this.#store(Opcode.REPLACE, key, value, ttl))
+    return (await this.#store('replace', key, value, ttl)).outcome === 'stored'
   }
 
   /** Stores only if nobody changed the key since `gets`; false when someone did (or it is gone). */
@@ -132,38 +138,33 @@ export class MemcacheClient {
 
   /** `cas` that says why it did not store: another write came first, or the key is gone. */
   async compareAndSwap (key: string, value: MemcacheValue, token: CasToken, ttl = 0): Promise<CasResult> {
-    const response = await this.#store(Opcode.SET, key, value, ttl, token)
-    switch (response.header.status) {
-      case Status.OK: return 'stored'
-      case Status.KEY_EXISTS: return 'exists'
-      case Status.KEY_NOT_FOUND: return 'not-found'
-      default: return fail(response)
-    }
+    const { outcome } = await this.#store('set', key, value, ttl, token)
+    return outcome === 'not-stored' ? 'not-found' : outcome
   }
 
   /** Adds bytes after the stored value (flags unchanged); false when the key is missing. */
   async append (key: string, value: string | Buffer): Promise<boolean> {
-    return this.#storeResult(await this.#request(key, { opcode: Opcode.APPEND, value: this.#rawBytes(value) }))
+    return this.#concat('append', key, value)
   }
 
   /** Adds bytes before the stored value (memjs sends APPEND here; we send PREPEND). */
   async prepend (key: string, value: string | Buffer): Promise<boolean> {
-    return this.#storeResult(await this.#request(key, { opcode: Opcode.PREPEND, value: this.#rawBytes(value) }))
+    return this.#concat('prepend', key, value)
   }
 
   /** Adds `delta` to a counter; undefined when the key is missing. 64-bit, wraps as memcached does. */
   incr (key: string, delta: number | bigint = 1): Promise<number | bigint | undefined> {
-    return this.#counter(Opcode.INCREMENT, key, delta)
+    return this.#counter('incr', key, delta)
   }
 
   /** Subtracts `delta`, stopping at 0 (memcached's rule); undefined when the key is missing. */
   decr (key: string, delta: number | bigint = 1): Promise<number | bigint | undefined> {
-    return this.#counter(Opcode.DECREMENT, key, delta)
+    return this.#counter('decr', key, delta)
   }
 
   /** True when the key existed. */
   async delete (key: string): Promise<boolean> {
-    return this.#storeResult(await this.#request(key, { opcode: Opcode.DELETE }))
+    return (await this.#request(key, (t, k) => t.delete(k))) === 'deleted'
   }
 
   // ---- multi-key commands: one pipelined round trip per node ---------------------------------
@@ -171,8 +172,9 @@ export class MemcacheClient {
   /** The keys found, with their values (python-memcached's `get_multi`); misses are absent. */
   async getMulti (keys: readonly string[]): Promise<Map<string, MemcacheValue>> {
     const found = new Map<string, MemcacheValue>()
-    await this.#pipeline(keys.map((key) => ({ key, parts: { opcode: Opcode.GETKQ } })), (response) => {
-      if (response.header.status === Status.OK) found.set(response.key.toString('utf8'), valueOf(response))
+    await this.#pipeline(keys.map((key) => ({ key })), async (transport, group) => {
+      const items = await transport.getMulti(group.map((r) => r.keyBytes))
+      for (const [position, item] of items) found.set(group[position]!.key, valueOf(item))
     })
     return found
   }
@@ -181,32 +183,26 @@ export class MemcacheClient {
   async setMulti (entries: Iterable<[string, MemcacheValue]> | Record<string, MemcacheValue>, ttl = 0): Promise<string[]> {
     checkTtl(ttl)
     const list = Symbol.iterator in entries ? [...entries] : Object.entries(entries)
+    const requests = list.map(([key, value]) => ({ key, ...encodeValue(value, this.#maxValueBytes) }))
     const failed: string[] = []
-    const requests = list.map(([key, value]) => {
-      const { bytes, flags } = encodeValue(value, this.#maxValueBytes)
-      return { key, parts: { opcode: Opcode.SETQ, extras: storageExtras(flags, ttl), value: bytes } }
-    })
-    // A quiet SET answers only when it fails; #pipeline maps that keyless answer back to its key.
-    await this.#pipeline(requests, (response, key) => { if (response.header.status !== Status.OK) failed.push(key) }, failed)
+    await this.#pipeline(requests, async (transport, group) => {
+      const refused = await transport.setMulti(group.map((r) => ({ key: r.keyBytes, bytes: r.bytes, flags: r.flags })), ttl)
+      for (const position of refused) failed.push(group[position]!.key)
+    }, failed)
     return failed
   }
 
   /** Deletes every key; true when every node answered (missing keys are not an error, as `delete_multi`). */
   async deleteMulti (keys: readonly string[]): Promise<boolean> {
     const failed: string[] = []
-    await this.#pipeline(keys.map((key) => ({ key, parts: { opcode: Opcode.DELETEQ } })), () => {}, failed)
+    await this.#pipeline(keys.map((key) => ({ key })), (transport, group) => transport.deleteMulti(group.map((r) => r.keyBytes)), failed)
     return failed.length === 0
   }
 
   /** memcached's `stats` of one node, as name -> value text. */
   async stats (index: number): Promise<Record<string, string>> {
-    const stats: Record<string, string> = Object.create(null)
-    const seq = this.#reserveSeqs(1)
     this.roundTrips++
-    await this.nodes[index]!.exchange(buildRequest({ opcode: Opcode.STAT }, seq), seq, (response) => {
-      if (response.header.keyLength > 0) stats[response.key.toString()] = response.val.toString()
-    }, { untilEmpty: true })
-    return stats
+    return this.nodes[index]!.call((t) => t.stats())
   }
 
   close (): void {
@@ -215,30 +211,19 @@ export class MemcacheClient {
 
   // ---- the mechanism -------------------------------------------------------------------------
 
-  /** Reserves `count` consecutive opaques (memcached echoes them back), wrapping within 31 bits. */
-  #reserveSeqs (count: number): number {
-    if (this.#seq + count >= 0x7fffffff) this.#seq = 0
-    const first = this.#seq + 1
-    this.#seq += count
-    return first
-  }
-
   /**
    * Sends one request for `key` to its node. When the connection fails (refused, reset, closed)
    * the node is marked dead and the request goes where the key now routes, as python-memcached
    * does; a timeout is not retried (the node may have applied it, and the caller is waiting).
    */
-  async #request (key: string, parts: Omit<RequestParts, 'key'>): Promise<Response> {
+  async #request<T> (key: string, command: (transport: MemcacheNode['transport'], key: Buffer) => Promise<T>): Promise<T> {
     const keyBytes = encodeKey(key)
     for (let attempt = 0; ; attempt++) {
       const index = this.nodeIndexFor(keyBytes)
       if (index === null) throw new NodeDownError(null)
-      const seq = this.#reserveSeqs(1)
-      let result: Response | undefined
       try {
         this.roundTrips++
-        await this.nodes[index]!.exchange(buildRequest({ ...parts, key: keyBytes }, seq), seq, (r) => { result = r })
-        return result!
+        return await this.nodes[index]!.call((t) => command(t, keyBytes))
       } catch (error) {
         if (!(error instanceof NodeDownError) || attempt >= this.nodes.length) throw error
       }
@@ -246,13 +231,13 @@ export class MemcacheClient {
   }
 
   /**
-   * Sends quiet requests grouped by node, each group followed by a NOOP, all groups at once.
-   * `onResponse` gets each answer with the key it belongs to. Keys whose node's connection failed
-   * are re-routed (as in #request); keys that no node could take, or whose node timed out, go to `failed`.
+   * Groups requests by node and sends each group as one batch (one round trip), all groups at
+   * once. Keys whose node's connection failed are re-routed (as in #request); keys that no node
+   * could take, or whose node timed out, go to `failed`.
    */
-  async #pipeline (
-    requests: Array<{ key: string, parts: Omit<RequestParts, 'key'> }>,
-    onResponse: (response: Response, key: string) => void,
+  async #pipeline<R extends { key: string }> (
+    requests: readonly R[],
+    send: (transport: MemcacheNode['transport'], group: Array<R & { keyBytes: Buffer }>) => Promise<void>,
     failed: string[] = []
   ): Promise<void> {
     let pending = requests.map((r) => ({ ...r, keyBytes: encodeKey(r.key) }))
@@ -266,16 +251,9 @@ export class MemcacheClient {
       }
       pending = []
       await Promise.all([...groups].map(async ([index, group]) => {
-        // Each request in the batch gets its own opaque, so even keyless answers map back to a key.
-        const seq = this.#reserveSeqs(group.length + 1)
-        const buffers = group.map((r, i) => buildRequest({ ...r.parts, key: r.keyBytes }, seq + 1 + i))
-        buffers.push(buildRequest({ opcode: Opcode.NOOP }, seq))
         try {
           this.roundTrips++
-          await this.nodes[index]!.exchange(Buffer.concat(buffers), seq, (response) => {
-            const request = group[response.header.opaque - seq - 1]
-            if (request) onResponse(response, request.key)
-          }, { opaques: group.length + 1, untilEmpty: true })
+          await this.nodes[index]!.call((t) => send(t, group))
         } catch (error) {
           if (error instanceof NodeDownError && attempt < this.nodes.length) pending.push(...group)
           else for (const r of group) failed.push(r.key)
@@ -284,37 +262,21 @@ export class MemcacheClient {
     }
   }
 
-  async #store (opcode: number, key: string, value: MemcacheValue, ttl: number, cas?: CasToken): Promise<Response> {
+  async #store (mode: StoreMode, key: string, value: MemcacheValue, ttl: number, cas?: CasToken): Promise<StoreResult> {
+    checkTtl(ttl)
     const { bytes, flags } = encodeValue(value, this.#maxValueBytes)
-    return this.#request(key, { opcode, extras: storageExtras(flags, checkTtl(ttl)), value: bytes, cas })
+    return this.#request(key, (t, k) => t.store(mode, k, bytes, flags, ttl, cas))
   }
 
-  #storeResult (response: Response): boolean {
-    switch (response.header.status) {
-      case Status.OK: return true
-      case Status.KEY_EXISTS:
-      case Status.KEY_NOT_FOUND:
-      case Status.NOT_STORED: return false
-      default: return fail(response)
-    }
+  async #concat (mode: 'append' | 'prepend', key: string, value: string | Buffer): Promise<boolean> {
+    const { bytes } = encodeValue(value, this.#maxValueBytes)
+    return (await this.#request(key, (t, k) => t.store(mode, k, bytes, 0, 0))).outcome === 'stored'
   }
 
-  #casValue (response: Response): CasValue | undefined {
-    if (response.header.status === Status.KEY_NOT_FOUND) return undefined
-    if (response.header.status !== Status.OK) fail(response)
-    return { value: valueOf(response), cas: Buffer.from(response.header.cas) }
-  }
-
-  #rawBytes (value: string | Buffer): Buffer {
-    return encodeValue(value, this.#maxValueBytes).bytes
-  }
-
-  async #counter (opcode: number, key: string, delta: number | bigint): Promise<number | bigint | undefined> {
+  async #counter (direction: 'incr' | 'decr', key: string, delta: number | bigint): Promise<number | bigint | undefined> {
     const amount = BigInt(delta)
     if (amount < 0n || amount > 0xffffffffffffffffn) throw new MemcacheError(`delta must be from 0 to 2^64-1, got ${delta}`)
-    const response = await this.#request(key, { opcode, extras: counterExtras(amount) })
-    if (response.header.status === Status.KEY_NOT_FOUND) return undefined
-    if (response.header.status !== Status.OK) fail(response)
-    return parseInteger(response.val.readBigUInt64BE(0).toString())
+    const value = await this.#request(key, (t, k) => t.arithmetic(direction, k, amount))
+    return value === undefined ? undefined : parseInteger(value.toString())
   }
 }

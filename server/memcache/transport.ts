@@ -10,17 +10,28 @@
 //   ServerError    the node answered with an error the command does not expect
 import type { MemcachedProtocol } from '../config.ts'
 
+/** A CAS token: memcached's 64-bit item version, as 8 big-endian bytes (the binary protocol's form). */
+export type CasToken = Buffer
+
 export interface Item {
   bytes: Buffer
   flags: number
-  /** memcached's 64-bit item version, as 8 big-endian bytes (the binary protocol's form). */
-  cas: Buffer
+  cas: CasToken
 }
 
 export type StoreMode = 'set' | 'add' | 'replace' | 'append' | 'prepend'
 
 /** stored; exists: a CAS token is stale; not-found: a CAS write on a missing key; not-stored: add/replace/append refused. */
 export type StoreOutcome = 'stored' | 'exists' | 'not-found' | 'not-stored'
+
+export interface StoreResult {
+  outcome: StoreOutcome
+  /** The stored item's new CAS token (when stored). */
+  cas?: Buffer
+}
+
+/** deleted; exists: a CAS token was given and the item changed since; not-found. */
+export type DeleteOutcome = 'deleted' | 'exists' | 'not-found'
 
 export interface NodeTransport {
   readonly protocol: MemcachedProtocol
@@ -29,8 +40,9 @@ export interface NodeTransport {
   get (key: Buffer, touchTtl?: number): Promise<Item | undefined>
   touch (key: Buffer, ttl: number): Promise<boolean>
   /** `cas` makes it a compare-and-swap (mode `set` only). */
-  store (mode: StoreMode, key: Buffer, bytes: Buffer, flags: number, ttl: number, cas?: Buffer): Promise<StoreOutcome>
-  delete (key: Buffer): Promise<boolean>
+  store (mode: StoreMode, key: Buffer, bytes: Buffer, flags: number, ttl: number, cas?: Buffer): Promise<StoreResult>
+  /** With `cas`, only if the item is still at that version. */
+  delete (key: Buffer, cas?: Buffer): Promise<DeleteOutcome>
   /** The counter's new value (64-bit: incr wraps, decr stops at 0), or undefined when the key is missing. */
   arithmetic (direction: 'incr' | 'decr', key: Buffer, delta: bigint): Promise<bigint | undefined>
   /** One round trip: the items found, by position in `keys`. */

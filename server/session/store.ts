@@ -3,7 +3,7 @@
 // and re-applied when another request changed the session first, so no update is ever lost.
 import type { CasValue, MemcacheClient } from '../memcache/client.ts'
 import { TimeoutError, ValueFormatError } from '../memcache/errors.ts'
-import type { CasToken } from '../memcache/protocol.ts'
+import type { CasToken } from '../memcache/transport.ts'
 import { SessionConflictError, SessionLimitError } from './errors.ts'
 import { formatBytes, type SessionLimits } from './limits.ts'
 import { decodeRecord, encodeRecord, type SessionData } from './record.ts'

@@ -45,11 +45,12 @@ test('memjs bugs, side by side', async (t) => {
     assert.equal(await ours.get('e2'), 'v')
   })
 
-  await t.test('a request on a connection the server closes: memjs never calls back', async () => {
-    // A 251-byte key makes memcached close the connection; the request queued behind it is lost.
+  await t.test('a request on a connection the server closes: memjs loses it', async () => {
+    // A 251-byte key makes memcached drop the connection; the request queued behind it is lost:
+    // failed when the drop is a reset, never called back when it is a clean close (memjs#39).
     plain.get('k'.repeat(251)).catch(() => {})
     const behind = plain.get('p1').then(() => 'answered', () => 'error')
-    assert.equal(await within(behind, 1500), 'no answer')
+    assert.notEqual(await within(behind, 1500), 'answered')
     // Ours refuses the key before sending, and a request behind it is answered.
     const refused = ours.get('k'.repeat(251)).then(() => 'answered', () => 'error')
     assert.deepEqual(await Promise.all([refused, ours.get('p2')]), ['error', 'ab'])

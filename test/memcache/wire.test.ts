@@ -1,7 +1,7 @@
 // Pure pieces of the client: request bytes, key rules and value flags.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { buildRequest, counterExtras, expiryExtras, Opcode, storageExtras } from '../../server/memcache/protocol.ts'
+import { buildRequest, counterExtras, expiryExtras, Opcode, storageExtras } from '../../server/memcache/binary/protocol.ts'
 import { encodeKey } from '../../server/memcache/keys.ts'
 import { decodeValue, encodeValue, FLAG_INTEGER, FLAG_TEXT } from '../../server/memcache/values.ts'
 import { deflateSync } from 'node:zlib'

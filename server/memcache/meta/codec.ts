@@ -73,17 +73,18 @@ export interface StoreOptions {
   opaque?: number
 }
 
-/** `ms`: set / add / replace / append / prepend, optionally compare-and-swap. */
+/** `ms`: set / add / replace / append / prepend, optionally compare-and-swap; answers the new CAS token (`c`). */
 export function storeRequest (key: Buffer, value: Buffer, { mode, flags, ttl, cas, quiet, opaque }: StoreOptions): Buffer {
-  const parts: string[] = [`M${MODE_LETTER[mode]}`]
+  const parts: string[] = [`M${MODE_LETTER[mode]}`, 'c']
   // Append and prepend keep the item's flags and expiry: memcached ignores F and T for them.
   if (mode !== 'append' && mode !== 'prepend') parts.push(`F${flags ?? 0}`, `T${ttl ?? 0}`)
   if (cas !== undefined) parts.push(`C${cas}`)
   return line(['ms', key, String(value.length), ...parts, ...common(quiet, opaque)], value)
 }
 
-export function deleteRequest (key: Buffer, { quiet, opaque }: { quiet?: boolean, opaque?: number } = {}): Buffer {
-  return line(['md', key, ...common(quiet, opaque)])
+/** `md`, only if the item is still at version `cas` when one is given. */
+export function deleteRequest (key: Buffer, { cas, quiet, opaque }: { cas?: bigint, quiet?: boolean, opaque?: number } = {}): Buffer {
+  return line(['md', key, ...(cas === undefined ? [] : [`C${cas}`]), ...common(quiet, opaque)])
 }
 
 /** `ma`: incr or decr by a 64-bit delta; answers the new value. Fails (NF) when the key is missing. */

@@ -4,7 +4,7 @@ import type { ConnectionOptions } from 'node:tls'
 import { arithmeticRequest, casOf, deleteRequest, getRequest, noopRequest, statsRequest, storeRequest, touchRequest, versionRequest, type MetaResponse } from './codec.ts'
 import { MetaConnection, untilEnd, untilNoop } from './connection.ts'
 import { ServerError } from '../errors.ts'
-import { casBytes, type Item, type NodeTransport, type StoreMode, type StoreOutcome } from '../transport.ts'
+import { casBytes, type DeleteOutcome, type Item, type NodeTransport, type StoreMode, type StoreOutcome, type StoreResult } from '../transport.ts'
 
 function itemOf (response: MetaResponse): Item {
   return { bytes: response.value!, flags: Number(response.flags.get('f') ?? 0), cas: casBytes(casOf(response) ?? 0n) }
@@ -16,6 +16,7 @@ function unexpected (response: MetaResponse): never {
 }
 
 const STORE_OUTCOMES: Record<string, StoreOutcome> = { HD: 'stored', EX: 'exists', NF: 'not-found', NS: 'not-stored' }
+const DELETE_OUTCOMES: Record<string, DeleteOutcome> = { HD: 'deleted', EX: 'exists', NF: 'not-found' }
 
 export interface MetaTransportOptions {
   host: string
@@ -54,16 +55,16 @@ export class MetaTransport implements NodeTransport {
     return unexpected(response)
   }
 
-  async store (mode: StoreMode, key: Buffer, bytes: Buffer, flags: number, ttl: number, cas?: Buffer): Promise<StoreOutcome> {
+  async store (mode: StoreMode, key: Buffer, bytes: Buffer, flags: number, ttl: number, cas?: Buffer): Promise<StoreResult> {
     const response = await this.#one(storeRequest(key, bytes, { mode, flags, ttl, cas: cas?.readBigUInt64BE(0) }))
-    return STORE_OUTCOMES[response.code] ?? unexpected(response)
+    const outcome = STORE_OUTCOMES[response.code] ?? unexpected(response)
+    const token = casOf(response)
+    return outcome === 'stored' && token !== undefined ? { outcome, cas: casBytes(token) } : { outcome }
   }
 
-  async delete (key: Buffer): Promise<boolean> {
-    const response = await this.#one(deleteRequest(key))
-    if (response.code === 'HD') return true
-    if (response.code === 'NF') return false
-    return unexpected(response)
+  async delete (key: Buffer, cas?: Buffer): Promise<DeleteOutcome> {
+    const response = await this.#one(deleteRequest(key, { cas: cas?.readBigUInt64BE(0) }))
+    return DELETE_OUTCOMES[response.code] ?? unexpected(response)
   }
 
   async arithmetic (direction: 'incr' | 'decr', key: Buffer, delta: bigint): Promise<bigint | undefined> {

@@ -1,6 +1,7 @@
 // The binary-protocol pieces memjs does not name or build: opcodes, statuses, and request
 // buffers that carry a CAS token. Layout: https://github.com/memcached/memcached/wiki/BinaryProtocolRevamped
 import memjs from 'memjs'
+import type { CasToken } from '../transport.ts'
 
 export const Opcode = {
   GET: 0x00,
@@ -31,9 +32,6 @@ export const Status = {
   NOT_STORED: 0x05,
   NON_NUMERIC: 0x06
 } as const
-
-/** A CAS token: memcached's 64-bit item version, as the 8 bytes of the response header. */
-export type CasToken = Buffer
 
 const CAS_OFFSET = 16
 
