@@ -49,7 +49,9 @@ export async function buildApp (config: Config, logger: FastifyServerOptions['lo
     servers: config.memcachedServers,
     timeoutMs: config.memcachedTimeoutMs,
     deadRetryMs: config.memcachedDeadRetryMs,
-    hashing: config.memcachedHashing
+    hashing: config.memcachedHashing,
+    protocol: config.memcachedProtocol,
+    tls: config.memcachedTls
   })
   await app.register(sessionPlugin, {
     ttlSeconds: config.sessionTtlSeconds,

@@ -1,24 +1,30 @@
 // Shared test setup: real memcached processes on free ports, stopped when the test ends.
 import type { TestContext } from 'node:test'
-import { localClusterOnFreePorts, type LocalCluster } from '../server/memcache/local-cluster.ts'
+import { localClusterOnFreePorts, protocolFlags, type LocalCluster } from '../server/memcache/local-cluster.ts'
 import { MemcacheClient, type ClientOptions } from '../server/memcache/client.ts'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { buildApp } from '../server/app.ts'
-import { loadConfig } from '../server/config.ts'
+import { loadConfig, type MemcachedProtocol } from '../server/config.ts'
 
 /** The tutorial's weights. */
 export const WEIGHTS = [4, 3, 1, 2]
 
+/**
+ * The protocol the suites speak: `npm test` runs the client, session and interop suites once per
+ * protocol (MEMCACHED_PROTOCOL=meta for the second run). Meta runs on nodes that refuse binary.
+ */
+export const PROTOCOL: MemcachedProtocol = process.env.MEMCACHED_PROTOCOL === 'meta' ? 'meta' : 'binary'
+
 type Hooks = Pick<TestContext, 'after'>
 
 export async function startCluster (t: Hooks, weights = WEIGHTS): Promise<LocalCluster> {
-  const cluster = await (await localClusterOnFreePorts(weights, { memoryPerWeightMb: 8 })).start()
+  const cluster = await (await localClusterOnFreePorts(weights, { memoryPerWeightMb: 8, flags: protocolFlags(PROTOCOL) })).start()
   t.after(() => cluster.stop('SIGKILL'))
   return cluster
 }
 
 export function makeClient (t: Hooks, cluster: LocalCluster, options: Partial<ClientOptions> = {}): MemcacheClient {
-  const client = new MemcacheClient({ servers: cluster.servers, ...options })
+  const client = new MemcacheClient({ servers: cluster.servers, protocol: PROTOCOL, ...options })
   t.after(() => client.close())
   return client
 }
@@ -40,6 +46,7 @@ export async function buildTestApp (t: Hooks, cluster: LocalCluster, env: Record
   const config = loadConfig({
     COOKIE_SECRET: TEST_SECRET,
     MEMCACHED_SERVERS: cluster.serversSetting,
+    MEMCACHED_PROTOCOL: PROTOCOL,
     ...env
   })
   const app = await buildApp(config)

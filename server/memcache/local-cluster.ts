@@ -16,6 +16,8 @@ export interface LocalNodeSpec {
   port: number
   weight: number
   memoryMb: number
+  /** More memcached flags, e.g. `-B ascii` (refuse the binary protocol) or TLS (`-Z -o ...`). */
+  flags?: readonly string[]
 }
 
 export class LocalNode {
@@ -32,7 +34,7 @@ export class LocalNode {
     if (await isListening(this.spec.port)) {
       throw new Error(`port ${this.spec.port} is already in use: stop what listens there, or use it with MEMCACHED_SERVERS=127.0.0.1:${this.spec.port}:${this.spec.weight},...`)
     }
-    const args = ['-l', '127.0.0.1', '-p', String(this.spec.port), '-m', String(this.spec.memoryMb), '-U', '0']
+    const args = ['-l', '127.0.0.1', '-p', String(this.spec.port), '-m', String(this.spec.memoryMb), '-U', '0', ...(this.spec.flags ?? [])]
     // memcached refuses to run as root unless told which user to be.
     if (process.getuid?.() === 0) args.push('-u', 'root')
     const child = spawn(this.binary, args, { stdio: ['ignore', 'ignore', 'pipe'] })
@@ -103,12 +105,24 @@ export class LocalCluster {
   }
 }
 
+export interface LocalClusterOptions {
+  memoryPerWeightMb?: number
+  binary?: string
+  /** More memcached flags for every node. */
+  flags?: readonly string[]
+}
+
 /** Nodes with memory in proportion to weight (`memoryPerWeightMb` per unit of weight). */
 export function localCluster (
   nodes: Array<{ port: number, weight: number }>,
-  { memoryPerWeightMb = 16, binary = 'memcached' } = {}
+  { memoryPerWeightMb = 16, binary = 'memcached', flags = [] }: LocalClusterOptions = {}
 ): LocalCluster {
-  return new LocalCluster(nodes.map(({ port, weight }) => new LocalNode({ port, weight, memoryMb: weight * memoryPerWeightMb }, binary)))
+  return new LocalCluster(nodes.map(({ port, weight }) => new LocalNode({ port, weight, memoryMb: weight * memoryPerWeightMb, flags }, binary)))
+}
+
+/** The memcached flags that make a node speak only what `protocol` needs: meta nodes refuse binary. */
+export function protocolFlags (protocol: 'binary' | 'meta'): string[] {
+  return protocol === 'meta' ? ['-B', 'ascii'] : []
 }
 
 /** Fails with install instructions when the memcached binary cannot be run. */
@@ -123,7 +137,7 @@ async function checkBinary (binary: string): Promise<void> {
 }
 
 /** Nodes with the given weights on ports the kernel picks (tests, e2e and benchmarks). */
-export async function localClusterOnFreePorts (weights: readonly number[], options?: { memoryPerWeightMb?: number }): Promise<LocalCluster> {
+export async function localClusterOnFreePorts (weights: readonly number[], options?: LocalClusterOptions): Promise<LocalCluster> {
   const nodes = []
   for (const weight of weights) nodes.push({ port: await freePort(), weight })
   return localCluster(nodes, options)

@@ -4,6 +4,8 @@ import type { FastifyInstance } from 'fastify'
 import { MemcacheClient } from '../memcache/client.ts'
 import type { NodeAddress } from '../memcache/node.ts'
 import type { Hashing } from '../memcache/ketama.ts'
+import type { ConnectionOptions } from 'node:tls'
+import type { MemcachedProtocol } from '../config.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -16,6 +18,8 @@ export interface MemcachePluginOptions {
   timeoutMs: number
   deadRetryMs: number
   hashing: Hashing
+  protocol: MemcachedProtocol
+  tls: ConnectionOptions | null
 }
 
 async function memcachePlugin (app: FastifyInstance, options: MemcachePluginOptions) {

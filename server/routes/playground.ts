@@ -21,7 +21,9 @@ export default async function playgroundRoutes (app: FastifyInstance) {
     servers: app.config.memcachedServers!,
     timeoutMs: app.config.memcachedTimeoutMs,
     deadRetryMs: app.config.memcachedDeadRetryMs,
-    hashing: app.config.memcachedHashing
+    hashing: app.config.memcachedHashing,
+    protocol: app.config.memcachedProtocol,
+    tls: app.config.memcachedTls
   })
   app.addHook('onClose', async function closeSecondClient () { second.close() })
 

@@ -1,7 +1,7 @@
 // The session page end to end through the app, on four real memcached nodes.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { buildTestApp, makeClient, pageError, sessionTable, startCluster, TEST_SECRET, Visitor } from '../helper.ts'
+import { buildTestApp, makeClient, pageError, PROTOCOL, sessionTable, startCluster, TEST_SECRET, Visitor } from '../helper.ts'
 import { routeKey } from '../../server/memcache/routing.ts'
 import { MemcacheClient } from '../../server/memcache/client.ts'
 import { signerFor } from '../cookie-signing.ts'
@@ -39,7 +39,7 @@ test('session page flows', async (t) => {
 
     // Python's routing, from the vectors-checked function, names the node that must hold the record.
     const nodeIndex = routeKey(visitor.sessionId!, mc.buckets)!
-    const single = new MemcacheClient({ servers: [cluster.servers[nodeIndex]!] })
+    const single = new MemcacheClient({ servers: [cluster.servers[nodeIndex]!], protocol: PROTOCOL })
     t.after(() => single.close())
     assert.equal(await single.get(visitor.sessionId!), '{"name":"Ada"}')
 

@@ -85,8 +85,12 @@ export class MetaTransport implements NodeTransport {
   }
 
   async setMulti (entries: ReadonlyArray<{ key: Buffer, bytes: Buffer, flags: number }>, ttl: number): Promise<number[]> {
-    const requests = entries.map(({ key, bytes, flags }, i) => storeRequest(key, bytes, { mode: 'set', flags, ttl, quiet: true, opaque: i }))
-    return (await this.#batch(requests)).map((response) => Number(response.flags.get('O') ?? -1))
+    // Not quiet: memcached's error lines (SERVER_ERROR object too large...) carry no opaque, so
+    // failures are told apart by position, one answer per request, in order.
+    const requests = entries.map(({ key, bytes, flags }) => storeRequest(key, bytes, { mode: 'set', flags, ttl }))
+    const failed: number[] = []
+    ;(await this.#batch(requests)).forEach((response, position) => { if (response.code !== 'HD') failed.push(position) })
+    return failed
   }
 
   async deleteMulti (keys: readonly Buffer[]): Promise<void> {
