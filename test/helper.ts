@@ -1,5 +1,7 @@
 // Shared test setup: real memcached processes on free ports, stopped when the test ends.
 import type { TestContext } from 'node:test'
+import { readFileSync } from 'node:fs'
+import { makeCertificate, type Certificate } from './support/tls.ts'
 import { localClusterOnFreePorts, protocolFlags, type LocalCluster } from '../server/memcache/local-cluster.ts'
 import { MemcacheClient, type ClientOptions } from '../server/memcache/client.ts'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
@@ -13,18 +15,27 @@ export const WEIGHTS = [4, 3, 1, 2]
  * The protocol the suites speak: `npm test` runs the client, session and interop suites once per
  * protocol (MEMCACHED_PROTOCOL=meta for the second run). Meta runs on nodes that refuse binary.
  */
-export const PROTOCOL: MemcachedProtocol = process.env.MEMCACHED_PROTOCOL === 'meta' ? 'meta' : 'binary'
+export const PROTOCOL: MemcachedProtocol = process.env.MEMCACHED_PROTOCOL === 'meta' || process.env.MEMCACHED_TLS === 'on' ? 'meta' : 'binary'
+
+/** MEMCACHED_TLS=on: the nodes serve a throwaway certificate (-Z) and every client trusts it. */
+const TLS: Certificate | null = process.env.MEMCACHED_TLS === 'on' ? makeCertificate('memcached') : null
+
+/** The variables that make an app speak to the test nodes as the tests do. */
+export const MEMCACHED_ENV: Record<string, string> = TLS
+  ? { MEMCACHED_PROTOCOL: 'meta', MEMCACHED_TLS: 'on', MEMCACHED_TLS_CA: TLS.certFile }
+  : { MEMCACHED_PROTOCOL: PROTOCOL }
 
 type Hooks = Pick<TestContext, 'after'>
 
 export async function startCluster (t: Hooks, weights = WEIGHTS): Promise<LocalCluster> {
-  const cluster = await (await localClusterOnFreePorts(weights, { memoryPerWeightMb: 8, flags: protocolFlags(PROTOCOL) })).start()
+  const flags = [...protocolFlags(PROTOCOL), ...(TLS?.memcachedFlags ?? [])]
+  const cluster = await (await localClusterOnFreePorts(weights, { memoryPerWeightMb: 8, flags })).start()
   t.after(() => cluster.stop('SIGKILL'))
   return cluster
 }
 
 export function makeClient (t: Hooks, cluster: LocalCluster, options: Partial<ClientOptions> = {}): MemcacheClient {
-  const client = new MemcacheClient({ servers: cluster.servers, protocol: PROTOCOL, ...options })
+  const client = new MemcacheClient({ servers: cluster.servers, protocol: PROTOCOL, tls: TLS && { ca: readFileSync(TLS.certFile) }, ...options })
   t.after(() => client.close())
   return client
 }
@@ -46,7 +57,7 @@ export async function buildTestApp (t: Hooks, cluster: LocalCluster, env: Record
   const config = loadConfig({
     COOKIE_SECRET: TEST_SECRET,
     MEMCACHED_SERVERS: cluster.serversSetting,
-    MEMCACHED_PROTOCOL: PROTOCOL,
+    ...MEMCACHED_ENV,
     ...env
   })
   const app = await buildApp(config)

@@ -76,8 +76,12 @@ test('the tutorial API on a live cluster', async (t) => {
   await t.test('set_multi reports the keys that were not stored', async () => {
     // An item larger than the node's limit passes our check (limit raised) but not memcached's.
     const loose = makeClient(t, cluster, { maxValueBytes: 4 * 1024 * 1024 })
-    const failed = await loose.setMulti([['ok1', 'a'], ['huge', Buffer.alloc(2 * 1024 * 1024)], ['ok2', 'b']])
-    assert.deepEqual(failed, ['huge'])
+    const entries: Array<[string, string | Buffer]> = [['ok1', 'a'], ['huge', Buffer.alloc(2 * 1024 * 1024)], ['ok2', 'b']]
+    // Over TLS memcached drops the connection after refusing the item, so the keys batched with it
+    // on that node are reported too: their outcome is unknown.
+    const expected = loose.nodes[0]!.transport.tls ? entries.filter(([key]) => loose.nodeIndexFor(key) === loose.nodeIndexFor('huge')).map(([key]) => key) : ['huge']
+    const failed = await loose.setMulti(entries)
+    assert.deepEqual(failed.sort(), expected.sort())
     assert.equal(await loose.get('ok2'), 'b')
   })
 

@@ -1,9 +1,8 @@
 // The session page end to end through the app, on four real memcached nodes.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { buildTestApp, makeClient, pageError, PROTOCOL, sessionTable, startCluster, TEST_SECRET, Visitor } from '../helper.ts'
+import { buildTestApp, makeClient, pageError, sessionTable, startCluster, TEST_SECRET, Visitor } from '../helper.ts'
 import { routeKey } from '../../server/memcache/routing.ts'
-import { MemcacheClient } from '../../server/memcache/client.ts'
 import { signerFor } from '../cookie-signing.ts'
 
 test('session page flows', async (t) => {
@@ -39,8 +38,7 @@ test('session page flows', async (t) => {
 
     // Python's routing, from the vectors-checked function, names the node that must hold the record.
     const nodeIndex = routeKey(visitor.sessionId!, mc.buckets)!
-    const single = new MemcacheClient({ servers: [cluster.servers[nodeIndex]!], protocol: PROTOCOL })
-    t.after(() => single.close())
+    const single = makeClient(t, cluster, { servers: [cluster.servers[nodeIndex]!] })
     assert.equal(await single.get(visitor.sessionId!), '{"name":"Ada"}')
 
     await visitor.set('lang', 'TypeScript')

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
-import { buildTestApp, startCluster, TEST_SECRET, Visitor } from '../helper.ts'
+import { buildTestApp, MEMCACHED_ENV, startCluster, TEST_SECRET, Visitor } from '../helper.ts'
 import { freePort, waitForPort } from '../../server/memcache/local-cluster.ts'
 
 test('50 concurrent POSTs setting 50 keys on one session keep all 50', async (t) => {
@@ -27,7 +27,7 @@ test('the same split across two app processes sharing the cluster and the secret
   for (const port of ports) {
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
       cwd: root,
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', MEMCACHED_SERVERS: servers, COOKIE_SECRET: TEST_SECRET, LOG_LEVEL: 'warn' },
+      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', MEMCACHED_SERVERS: servers, ...MEMCACHED_ENV, COOKIE_SECRET: TEST_SECRET, LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'ignore', 'inherit']
     })
     t.after(async () => { child.kill('SIGTERM'); if (child.exitCode === null) await once(child, 'exit') })

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import { Writable } from 'node:stream'
 import { buildApp } from '../../server/app.ts'
 import { loadConfig } from '../../server/config.ts'
-import { buildTestApp, pageError, PROTOCOL, startCluster, TEST_SECRET, Visitor } from '../helper.ts'
+import { buildTestApp, MEMCACHED_ENV, pageError, startCluster, TEST_SECRET, Visitor } from '../helper.ts'
 import { DEFAULT_LIMITS } from '../../server/session/limits.ts'
 
 test('whole-session limits: number of keys and total size', async (t) => {
@@ -32,7 +32,7 @@ test('logs carry a keyed hash of the session id, never the id', async (t) => {
   const cluster = await startCluster(t)
   let logs = ''
   const stream = new Writable({ write (chunk, _encoding, done) { logs += chunk.toString(); done() } })
-  const config = loadConfig({ COOKIE_SECRET: TEST_SECRET, MEMCACHED_SERVERS: cluster.serversSetting, MEMCACHED_PROTOCOL: PROTOCOL })
+  const config = loadConfig({ COOKIE_SECRET: TEST_SECRET, MEMCACHED_SERVERS: cluster.serversSetting, ...MEMCACHED_ENV })
   const app = await buildApp(config, { level: 'trace', stream })
   t.after(() => app.close())
   const visitor = new Visitor(app)

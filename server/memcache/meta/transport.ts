@@ -85,12 +85,15 @@ export class MetaTransport implements NodeTransport {
   }
 
   async setMulti (entries: ReadonlyArray<{ key: Buffer, bytes: Buffer, flags: number }>, ttl: number): Promise<number[]> {
-    // Not quiet: memcached's error lines (SERVER_ERROR object too large...) carry no opaque, so
-    // failures are told apart by position, one answer per request, in order.
-    const requests = entries.map(({ key, bytes, flags }) => storeRequest(key, bytes, { mode: 'set', flags, ttl }))
-    const failed: number[] = []
-    ;(await this.#batch(requests)).forEach((response, position) => { if (response.code !== 'HD') failed.push(position) })
-    return failed
+    // Not quiet, and each request carries its position as opaque: every success answers HD with
+    // it, while memcached's error lines (SERVER_ERROR object too large...) carry no opaque and may
+    // even come before earlier requests' answers. A position without its HD failed.
+    const requests = entries.map(({ key, bytes, flags }, i) => storeRequest(key, bytes, { mode: 'set', flags, ttl, opaque: i }))
+    const stored = new Set<number>()
+    for (const response of await this.#batch(requests)) {
+      if (response.code === 'HD') stored.add(Number(response.flags.get('O')))
+    }
+    return entries.map((_, i) => i).filter((i) => !stored.has(i))
   }
 
   async deleteMulti (keys: readonly Buffer[]): Promise<void> {

@@ -1,15 +1,14 @@
 // The meta commands against real memcached started with `-B ascii` (binary refused), and over TLS.
 import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn, execFileSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { readdirSync, readFileSync } from 'node:fs'
 import { createServer, connect } from 'node:net'
 import type { ConnectionOptions } from 'node:tls'
 import { MetaTransport } from '../../../server/memcache/meta/transport.ts'
 import { NodeDownError, ServerError, TimeoutError } from '../../../server/memcache/errors.ts'
+import { makeCertificate } from '../../support/tls.ts'
 
 async function freePort (): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1')
@@ -125,21 +124,19 @@ test('a stalled event loop is not blamed on the node; a node that stops answerin
   assert.equal((await mc.get(k('big')))!.bytes.length, big.length)
 })
 
-test('over TLS: a CA that signed the certificate connects; another CA is refused at once', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'mc-tls-'))
-  const make = (name: string, altName = 'IP:127.0.0.1') => execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, `${name}.key`), '-out', join(dir, `${name}.crt`), '-days', '1', '-subj', '/CN=memcached', '-addext', `subjectAltName=${altName}`], { stdio: 'ignore' })
-  make('server')
-  make('other')
-  make('elsewhere', 'DNS:cache.example.org')
-  const port = await memcached(t, ['-B', 'ascii', '-Z', '-o', `ssl_chain_cert=${join(dir, 'server.crt')},ssl_key=${join(dir, 'server.key')}`])
-  const trusted = node(t, port, { tls: { ca: readFileSync(join(dir, 'server.crt')) } })
+test('over TLS: a CA that signed the certificate connects; another CA, or a certificate for another name, is refused at once', async (t) => {
+  const server = makeCertificate('server')
+  const other = makeCertificate('other')
+  const elsewhere = makeCertificate('elsewhere', 'DNS:cache.example.org')
+  const port = await memcached(t, ['-B', 'ascii', ...server.memcachedFlags])
+  const trusted = node(t, port, { tls: { ca: readFileSync(server.certFile) } })
   assert.equal((await trusted.mc.store('set', k('t'), Buffer.from('over tls'), 16, 0)).outcome, 'stored')
   assert.equal((await trusted.mc.get(k('t')))!.bytes.toString(), 'over tls')
-  const untrusted = node(t, port, { tls: { ca: readFileSync(join(dir, 'other.crt')) } })
+
+  const untrusted = node(t, port, { tls: { ca: readFileSync(other.certFile) } })
   await assert.rejects(untrusted.mc.version(), (error: Error) => error instanceof NodeDownError && /self-signed|unable to verify|certificate/i.test(error.message) && !error.sent)
 
-  // A certificate signed by a trusted CA but issued for another name is refused too.
-  const misnamed = await memcached(t, ['-B', 'ascii', '-Z', '-o', `ssl_chain_cert=${join(dir, 'elsewhere.crt')},ssl_key=${join(dir, 'elsewhere.key')}`])
-  const wrongName = node(t, misnamed, { tls: { ca: readFileSync(join(dir, 'elsewhere.crt')) } })
+  const misnamed = await memcached(t, ['-B', 'ascii', ...elsewhere.memcachedFlags])
+  const wrongName = node(t, misnamed, { tls: { ca: readFileSync(elsewhere.certFile) } })
   await assert.rejects(wrongName.mc.version(), (error: Error) => error instanceof NodeDownError && /127\.0\.0\.1|altnames|does not match/i.test(error.message) && !error.sent)
 })
