@@ -33,6 +33,7 @@ interface App {
 const APPS: Array<Pick<App, 'name' | 'script' | 'env'>> = [
   // LOG_LEVEL=warn: the peers log nothing per request, so neither do we here.
   { name: 'ours', script: 'server/main.ts', env: { NODE_ENV: 'production', LOG_LEVEL: 'warn', PLAYGROUND: 'off' } },
+  { name: 'ours (meta)', script: 'server/main.ts', env: { NODE_ENV: 'production', LOG_LEVEL: 'warn', PLAYGROUND: 'off', MEMCACHED_PROTOCOL: 'meta' } },
   { name: 'floor', script: 'bench/peers/floor.ts', env: {} },
   { name: 'floor (small page)', script: 'bench/peers/floor.ts', env: { FLOOR_PAGE: 'small' } },
   { name: '@fastify/session', script: 'bench/peers/fastify-session.ts', env: {} },
@@ -47,7 +48,7 @@ async function openSession (app: App): Promise<Visitor> {
   const base = `http://127.0.0.1:${app.port}/`
   let cookie = ''
   let csrf: string | undefined
-  if (app.name === 'ours') {
+  if (app.name.startsWith('ours')) {
     const first = await fetch(base)
     cookie = first.headers.getSetCookie()[0]!.split(';')[0]!
     csrf = /name="_csrf" value="([^"]+)"/.exec(await first.text())![1]!
@@ -135,6 +136,7 @@ async function main () {
     console.log(`| ${app.name} | ${Math.round(med(app.name, 'GET', 'rps'))} (${spread(r.GET.map((x) => x.rps))}) | ${med(app.name, 'GET', 'p50')} / ${med(app.name, 'GET', 'p99')} | ${ratio(med(app.name, 'GET', 'rps'), floorGet)} | ${Math.round(med(app.name, 'POST', 'rps'))} (${spread(r.POST.map((x) => x.rps))}) | ${med(app.name, 'POST', 'p50')} / ${med(app.name, 'POST', 'p99')} | ${ratio(med(app.name, 'POST', 'rps'), floorPost)} | ${c.GET.toFixed(2)} / ${c.POST.toFixed(2)} | ${m.peak.toFixed(0)} MB | ${m.growth.toFixed(1)} MB |`)
   }
   const ours = (route: 'GET' | 'POST') => med('ours', route, 'rps')
+  console.log(`\nmeta against binary (ours, median req/s, same run): GET ${ratio(med('ours (meta)', 'GET', 'rps'), ours('GET'))}, POST ${ratio(med('ours (meta)', 'POST', 'rps'), ours('POST'))}`)
   console.log('\nours against each peer (median req/s, same run):')
   for (const peer of ['floor', 'floor (small page)', '@fastify/session', 'express-session']) {
     console.log(`- ${peer}: GET ${ratio(ours('GET'), med(peer, 'GET', 'rps'))}, POST ${ratio(ours('POST'), med(peer, 'POST', 'rps'))}`)

@@ -25,6 +25,17 @@ export interface MemcachePluginOptions {
 async function memcachePlugin (app: FastifyInstance, options: MemcachePluginOptions) {
   const client = new MemcacheClient(options)
   app.decorate('memcache', client)
+  app.addHook('onReady', async function greetNodes () {
+    // Say at start which nodes cannot be reached and why (refused, TLS certificate not trusted or
+    // for another name...): a node that is down keeps being tried, the app starts anyway.
+    await Promise.all(client.nodes.map(async (node) => {
+      try {
+        await node.call((transport) => transport.probe())
+      } catch (error) {
+        app.log.error({ node: node.label, protocol: client.protocol, tls: node.transport.tls }, `memcached ${node.label} cannot be reached: ${(error as Error).message}`)
+      }
+    }))
+  })
   app.addHook('onClose', async function closeMemcache () { client.close() })
 }
 
