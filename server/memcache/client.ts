@@ -2,7 +2,7 @@
 //
 // How memjs is extended: each node is a memjs `Server` (its socket, framing and response parsing),
 // and requests are built with memjs's exported `Utils.makeRequestBuffer`. memjs's `Client` is not
-// used: its commands carry the bugs listed in shared/spec/memjs.md (prepend sends APPEND, 64-bit
+// used: its commands carry bugs (test/memcache/memjs-bugs.test.ts shows each: prepend sends APPEND, 64-bit
 // counters misread, expiry 0 ignored, no key checks, no deadline on a closed connection), its
 // `perform` drops a pipelined batch after the first answer, and its sequence number turns negative
 // after 2^31 requests. So routing, sequence numbers, deadlines and the commands live here, and

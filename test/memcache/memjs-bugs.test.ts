@@ -1,4 +1,4 @@
-// The memjs 1.3.2 bugs our client must not inherit (../../../shared/spec/memjs.md). Each test runs
+// The memjs 1.3.2 bugs our client must not inherit (read from memjs 1.3.2's lib/memjs). Each test runs
 // the same steps on plain memjs, where it shows the bug, and on our client, where it does not.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
