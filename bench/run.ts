@@ -68,7 +68,7 @@ async function main () {
   const apps: App[] = []
   for (const spec of APPS) {
     const port = await freePort()
-    const child = spawn(process.execPath, ['--import', 'tsx', spec.script], {
+    const child = spawn(process.execPath, [spec.script], {
       cwd: root,
       env: { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', MEMCACHED_SERVERS: servers, COOKIE_SECRET: SECRET, ...spec.env },
       stdio: ['ignore', 'ignore', 'inherit']

@@ -40,8 +40,10 @@ export const LOCAL_NODES = [
 
 export class ConfigError extends Error {
   override name = 'ConfigError'
-  constructor (readonly problems: string[]) {
+  readonly problems: string[]
+  constructor (problems: string[]) {
     super(`invalid configuration:\n  ${problems.join('\n  ')}`)
+    this.problems = problems
   }
 }
 

@@ -55,7 +55,8 @@ export class Visitor {
   cookie: string | undefined
   csrf: string | undefined
 
-  constructor (readonly app: FastifyInstance) {}
+  readonly app: FastifyInstance
+  constructor (app: FastifyInstance) { this.app = app }
 
   async get (url = '/', headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
     const response = await this.app.inject({ method: 'GET', url, headers: { ...this.#cookieHeader(), ...headers } })

@@ -22,23 +22,29 @@ export class ValueFormatError extends MemcacheError {
 /** The node did not answer within the deadline. */
 export class TimeoutError extends MemcacheError {
   override name = 'TimeoutError'
-  constructor (readonly node: string, ms: number) {
+  readonly node: string
+  constructor (node: string, ms: number) {
     super(`memcached ${node} did not answer within ${ms} ms`)
+    this.node = node
   }
 }
 
 /** The node could not be reached (refused, reset, closed), or no live node is left for the key. */
 export class NodeDownError extends MemcacheError {
   override name = 'NodeDownError'
-  constructor (readonly node: string | null, cause?: unknown) {
+  readonly node: string | null
+  constructor (node: string | null, cause?: unknown) {
     super(node === null ? 'no memcached node is available for this key' : `memcached ${node} is down${cause instanceof Error ? `: ${cause.message}` : ''}`, { cause })
+    this.node = node
   }
 }
 
 /** The server answered with an error status the command does not expect. */
 export class ServerError extends MemcacheError {
   override name = 'ServerError'
-  constructor (readonly status: number, message: string) {
+  readonly status: number
+  constructor (status: number, message: string) {
     super(`memcached answered status 0x${status.toString(16).padStart(4, '0')}: ${message}`)
+    this.status = status
   }
 }

@@ -20,7 +20,12 @@ export interface LocalNodeSpec {
 
 export class LocalNode {
   #process: ChildProcess | undefined
-  constructor (readonly spec: LocalNodeSpec, readonly binary: string) {}
+  readonly spec: LocalNodeSpec
+  readonly binary: string
+  constructor (spec: LocalNodeSpec, binary: string) {
+    this.spec = spec
+    this.binary = binary
+  }
 
   get pid (): number | undefined { return this.#process?.pid }
 
@@ -70,7 +75,8 @@ export class LocalNode {
 }
 
 export class LocalCluster {
-  constructor (readonly nodes: LocalNode[]) {}
+  readonly nodes: LocalNode[]
+  constructor (nodes: LocalNode[]) { this.nodes = nodes }
 
   get servers (): NodeAddress[] {
     return this.nodes.map((n) => n.address)

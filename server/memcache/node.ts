@@ -19,7 +19,14 @@ export class MemcacheNode {
   lastError: string | null = null
   #watchedSocket: Socket | undefined
 
-  constructor (readonly address: NodeAddress, private readonly timeoutMs: number, private readonly deadRetryMs: number) {
+  readonly address: NodeAddress
+  private readonly timeoutMs: number
+  private readonly deadRetryMs: number
+
+  constructor (address: NodeAddress, timeoutMs: number, deadRetryMs: number) {
+    this.address = address
+    this.timeoutMs = timeoutMs
+    this.deadRetryMs = deadRetryMs
     this.label = `${address.host}:${address.port}`
     // memjs's own timeouts are a fallback only (ours fire first).
     this.server = new memjs.Server(address.host, address.port, undefined, undefined, {

@@ -45,11 +45,13 @@ test('memjs bugs, side by side', async (t) => {
     assert.equal(await ours.get('e2'), 'v')
   })
 
-  await t.test('a request on a connection the server closes: memjs never calls back', async () => {
+  await t.test('a request on a connection the server closes: memjs loses it', async () => {
     // A 251-byte key makes memcached close the connection; the request queued behind it is lost.
+    // When the close arrives as a FIN memjs never calls back; when memcached resets the connection
+    // (unread data: the usual case on Node 24 and later) it fails with ECONNRESET. Never an answer.
     plain.get('k'.repeat(251)).catch(() => {})
     const behind = plain.get('p1').then(() => 'answered', () => 'error')
-    assert.equal(await within(behind, 1500), 'no answer')
+    assert.notEqual(await within(behind, 1500), 'answered')
     // Ours refuses the key before sending, and a request behind it is answered.
     const refused = ours.get('k'.repeat(251)).then(() => 'answered', () => 'error')
     assert.deepEqual(await Promise.all([refused, ours.get('p2')]), ['error', 'ab'])

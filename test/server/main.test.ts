@@ -13,7 +13,7 @@ import { MemcacheClient } from '../../server/memcache/client.ts'
 const root = fileURLToPath(new URL('../../', import.meta.url))
 
 function startServer (env: Record<string, string>): { child: ChildProcess, output: () => string, exited: Promise<[number | null, string | null]> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, ['server/main.ts'], {
     cwd: root,
     env: { PATH: process.env.PATH!, HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe']

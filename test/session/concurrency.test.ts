@@ -25,7 +25,7 @@ test('the same split across two app processes sharing the cluster and the secret
   const ports = [await freePort(), await freePort()]
   const root = fileURLToPath(new URL('../../', import.meta.url))
   for (const port of ports) {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    const child = spawn(process.execPath, ['server/main.ts'], {
       cwd: root,
       env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', MEMCACHED_SERVERS: servers, COOKIE_SECRET: TEST_SECRET, LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'ignore', 'inherit']
