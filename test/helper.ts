@@ -4,7 +4,7 @@ import { localClusterOnFreePorts, type LocalCluster } from '../server/memcache/l
 import { MemcacheClient, type ClientOptions } from '../server/memcache/client.ts'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { buildApp } from '../server/app.ts'
-import { loadConfig } from '../server/config.ts'
+import { loadConfig, resolveConfig } from '../server/config.ts'
 
 /** The tutorial's weights. */
 export const WEIGHTS = [4, 3, 1, 2]
@@ -37,11 +37,11 @@ export async function eventually (check: () => boolean | Promise<boolean>, timeo
 export const TEST_SECRET = 'test-secret-that-is-long-enough-0123456789'
 
 export async function buildTestApp (t: Hooks, cluster: LocalCluster, env: Record<string, string> = {}): Promise<FastifyInstance> {
-  const config = loadConfig({
+  const config = resolveConfig(loadConfig({
     COOKIE_SECRET: TEST_SECRET,
     MEMCACHED_SERVERS: cluster.serversSetting,
     ...env
-  })
+  }))
   const app = await buildApp(config)
   t.after(() => app.close())
   return app
