@@ -14,6 +14,8 @@ WORKDIR /app
 COPY --from=deps --chown=node:node /app/node_modules ./node_modules
 COPY --chown=node:node package.json ./
 COPY --chown=node:node server ./server
+# tools/: the local memcached nodes main.ts starts when MEMCACHED_SERVERS is unset (compose sets it).
+COPY --chown=node:node tools ./tools
 COPY --chown=node:node views ./views
 COPY --chown=node:node public ./public
 USER node

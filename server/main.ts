@@ -4,7 +4,7 @@
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.ts'
 import { ConfigError, loadConfig, resolveConfig, type LoadedConfig } from './config.ts'
-import { localCluster, type LocalCluster } from './memcache/local-cluster.ts'
+import { localCluster, type LocalCluster } from '../tools/local-cluster.ts'
 
 async function main (): Promise<void> {
   let loaded: LoadedConfig

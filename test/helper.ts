@@ -1,6 +1,6 @@
 // Shared test setup: real memcached processes on free ports, stopped when the test ends.
 import type { TestContext } from 'node:test'
-import { localClusterOnFreePorts, type LocalCluster } from '../server/memcache/local-cluster.ts'
+import { localClusterOnFreePorts, type LocalCluster } from '../tools/local-cluster.ts'
 import { MemcacheClient, type ClientOptions } from '../server/memcache/client.ts'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { buildApp } from '../server/app.ts'
@@ -101,8 +101,8 @@ export class Visitor {
   #remember (response: LightMyRequestResponse): void {
     const uc = response.cookies.find((c) => c.name === 'uc')
     if (uc) this.cookie = uc.value
-    const token = /name="_csrf" value="([^"]+)"/.exec(response.body)
-    if (token) this.csrf = token[1]
+    const token = csrfToken(response.body, { optional: true })
+    if (token) this.csrf = token
   }
 }
 
@@ -121,4 +121,13 @@ export function sessionTable (html: string): Record<string, string> {
 export function pageError (html: string): string | null {
   const m = /<p class="error" role="alert" id="form-error">(.*?)<\/p>/s.exec(html)
   return m ? unescapeHtml(m[1]!) : null
+}
+
+/** The CSRF token of the form in a page (`<input name="_csrf" value="…">`); throws when there is none. */
+export function csrfToken (html: string): string
+export function csrfToken (html: string, options: { optional: true }): string | undefined
+export function csrfToken (html: string, { optional = false } = {}): string | undefined {
+  const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1]
+  if (token === undefined && !optional) throw new Error('no _csrf field in the page')
+  return token
 }

@@ -4,8 +4,8 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { once } from 'node:events'
-import { buildTestApp, pageError, sessionTable, startCluster } from '../helper.ts'
-import { freePort, waitForPort } from '../../server/memcache/local-cluster.ts'
+import { buildTestApp, csrfToken, pageError, sessionTable, startCluster } from '../helper.ts'
+import { freePort, waitForPort } from '../../tools/ports.ts'
 import { startTornadoApp } from '../fixtures/tornado-app.ts'
 
 const SECRET = 'shared-secret-for-both-apps-0123456789abcdef'
@@ -36,7 +36,7 @@ test('sessions move both ways between the Tornado original and this port', async
   }
   const ourPage = (cookie: string) => ours.inject({ url: '/', headers: { cookie } })
   const ourPost = async (cookie: string, fields: Record<string, string>) => {
-    const csrf = /name="_csrf" value="([^"]+)"/.exec((await ourPage(cookie)).body)![1]!
+    const csrf = csrfToken((await ourPage(cookie)).body)
     const response = await ours.inject({ method: 'POST', url: '/', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ _csrf: csrf, ...fields }).toString() })
     assert.equal(response.statusCode, 303, pageError(response.body) ?? '')
   }

@@ -6,7 +6,7 @@ import { once } from 'node:events'
 import { readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { eventually, makeClient, startCluster, TEST_SECRET } from '../helper.ts'
-import { freePort, waitForPort } from '../../server/memcache/local-cluster.ts'
+import { freePort, waitForPort } from '../../tools/ports.ts'
 import { MemcacheClient } from '../../server/memcache/client.ts'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
