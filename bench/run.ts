@@ -4,7 +4,9 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { cpus } from 'node:os'
 import { fileURLToPath } from 'node:url'
-import { freePort, localClusterOnFreePorts, waitForPort } from '../server/memcache/local-cluster.ts'
+import { localClusterOnFreePorts } from '../tools/local-cluster.ts'
+import { freePort, waitForPort } from '../tools/ports.ts'
+import { csrfToken } from '../test/helper.ts'
 import { MemcacheClient } from '../server/memcache/client.ts'
 import { commandTotal, load, memory, WRK, type LoadResult, type Visitor } from './measure.ts'
 
@@ -51,7 +53,7 @@ async function openSession (app: App): Promise<Visitor> {
   if (app.name.startsWith('ours')) {
     const first = await fetch(base)
     cookie = first.headers.getSetCookie()[0]!.split(';')[0]!
-    csrf = /name="_csrf" value="([^"]+)"/.exec(await first.text())![1]!
+    csrf = csrfToken(await first.text())
   }
   const body = new URLSearchParams({ action: 'set', key: 'name', val: 'bench' })
   if (csrf) body.set('_csrf', csrf)
@@ -69,7 +71,7 @@ async function main () {
   const apps: App[] = []
   for (const spec of APPS) {
     const port = await freePort()
-    const child = spawn(process.execPath, ['--import', 'tsx', spec.script], {
+    const child = spawn(process.execPath, [spec.script], {
       cwd: root,
       env: { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', MEMCACHED_SERVERS: servers, COOKIE_SECRET: SECRET, ...spec.env },
       stdio: ['ignore', 'ignore', 'inherit']

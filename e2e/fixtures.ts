@@ -2,7 +2,8 @@
 import { test as base, expect, type Page } from '@playwright/test'
 
 export class SessionPage {
-  constructor (readonly page: Page) {}
+  readonly page: Page
+  constructor (page: Page) { this.page = page }
 
   async goto () {
     await this.page.goto('/')

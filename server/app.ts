@@ -27,7 +27,6 @@ declare module 'fastify' {
 export const BODY_LIMIT_BYTES = 256 * 1024
 
 export async function buildApp (config: Config, logger: FastifyServerOptions['logger'] = false): Promise<FastifyInstance> {
-  if (!config.memcachedServers) throw new Error('buildApp needs config.memcachedServers (server/main.ts starts local nodes when it is unset)')
   const app = Fastify({
     logger,
     trustProxy: config.trustProxy,

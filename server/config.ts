@@ -5,11 +5,11 @@ import type { CookieFormatName } from './session/cookie-format.ts'
 import type { ConnectionOptions } from 'node:tls'
 import { readTlsFiles } from './memcache/tls.ts'
 
+/** What the app runs with: complete, memcached servers included. */
 export interface Config {
   port: number
   host: string
-  /** null: start four local memcached nodes (npm start without MEMCACHED_SERVERS). */
-  memcachedServers: NodeAddress[] | null
+  memcachedServers: NodeAddress[]
   memcachedTimeoutMs: number
   memcachedDeadRetryMs: number
   memcachedHashing: Hashing
@@ -36,20 +36,24 @@ export interface Config {
 
 export type MemcachedProtocol = 'binary' | 'meta'
 
+/** What the environment says. Without MEMCACHED_SERVERS the process starts `localNodes` first (main.ts). */
+export type LoadedConfig = Omit<Config, 'memcachedServers'> & {
+  memcachedServers: NodeAddress[] | null
+  localNodes: Array<{ port: number, weight: number }>
+}
+
 export const DEV_COOKIE_SECRET = 'dev-only-secret-do-not-use-in-production-0000'
 export const MIN_SECRET_LENGTH = 32
-/** The weights of the tutorial's four nodes, and the ports `npm start` gives them. */
-export const LOCAL_NODES = [
-  { port: 11211, weight: 4 },
-  { port: 11212, weight: 3 },
-  { port: 11213, weight: 1 },
-  { port: 11214, weight: 2 }
-]
+/** The weights of the tutorial's four nodes `npm start` runs, and their default ports (LOCAL_MEMCACHED_PORTS). */
+export const LOCAL_WEIGHTS = [4, 3, 1, 2]
+export const DEFAULT_LOCAL_PORTS = [11211, 11212, 11213, 11214]
 
 export class ConfigError extends Error {
   override name = 'ConfigError'
-  constructor (readonly problems: string[]) {
+  readonly problems: string[]
+  constructor (problems: string[]) {
     super(`invalid configuration:\n  ${problems.join('\n  ')}`)
+    this.problems = problems
   }
 }
 
@@ -68,7 +72,14 @@ export function parseServers (text: string): NodeAddress[] {
   })
 }
 
-export function loadConfig (env: Env = process.env): Config {
+/** The config for an app on the given servers (MEMCACHED_SERVERS, or the local nodes main.ts started). */
+export function resolveConfig (loaded: LoadedConfig, servers: NodeAddress[] | null = loaded.memcachedServers): Config {
+  if (!servers) throw new Error('MEMCACHED_SERVERS is not set: start the local nodes first and pass their addresses')
+  const { localNodes: _localNodes, memcachedServers: _unset, ...rest } = loaded
+  return { ...rest, memcachedServers: servers }
+}
+
+export function loadConfig (env: Env = process.env): LoadedConfig {
   const problems: string[] = []
   const integer = (name: string, fallback: number, min: number, max: number): number => {
     const raw = env[name]
@@ -101,6 +112,17 @@ export function loadConfig (env: Env = process.env): Config {
     }
   }
 
+  let localPorts = DEFAULT_LOCAL_PORTS
+  const portsText = env.LOCAL_MEMCACHED_PORTS?.trim()
+  if (portsText) {
+    const ports = portsText.split(',').map((p) => p.trim())
+    if (ports.length !== LOCAL_WEIGHTS.length || ports.some((p) => !/^\d{1,5}$/.test(p) || Number(p) < 1 || Number(p) > 65535) || new Set(ports).size !== ports.length) {
+      problems.push(`LOCAL_MEMCACHED_PORTS must be ${LOCAL_WEIGHTS.length} different ports (1-65535), comma-separated, got "${env.LOCAL_MEMCACHED_PORTS}"`)
+    } else {
+      localPorts = ports.map(Number)
+    }
+  }
+
   const secretText = env.COOKIE_SECRET?.trim() ?? ''
   let cookieSecrets = secretText.split(',').map((s) => s.trim()).filter(Boolean)
   const usingDevSecret = cookieSecrets.length === 0 && !production
@@ -117,6 +139,7 @@ export function loadConfig (env: Env = process.env): Config {
     // memjs opens its sockets with net.connect and offers no hook to wrap them (memjs#169): TLS is
     // the meta transport's. Refused here rather than silently sent in clear.
     if (memcachedProtocol !== 'meta') problems.push('MEMCACHED_TLS=on needs MEMCACHED_PROTOCOL=meta (memjs, the binary transport, has no TLS)')
+    if (!memcachedServers) problems.push('MEMCACHED_TLS=on needs MEMCACHED_SERVERS: the local nodes npm start runs serve plain TCP')
     const tls = readTlsFiles(
       { caFile: env.MEMCACHED_TLS_CA?.trim(), certFile: env.MEMCACHED_TLS_CERT?.trim(), keyFile: env.MEMCACHED_TLS_KEY?.trim() },
       { caFile: 'MEMCACHED_TLS_CA', certFile: 'MEMCACHED_TLS_CERT', keyFile: 'MEMCACHED_TLS_KEY' }
@@ -129,10 +152,11 @@ export function loadConfig (env: Env = process.env): Config {
     }
   }
 
-  const config: Config = {
+  const config: LoadedConfig = {
     port: integer('PORT', 9999, 0, 65535),
     host: env.HOST?.trim() || '0.0.0.0',
     memcachedServers,
+    localNodes: localPorts.map((port, i) => ({ port, weight: LOCAL_WEIGHTS[i]! })),
     memcachedTimeoutMs: integer('MEMCACHED_TIMEOUT_MS', 500, 10, 10_000),
     memcachedDeadRetryMs: integer('MEMCACHED_DEAD_RETRY_SECONDS', 30, 0, 3600) * 1000,
     memcachedHashing: oneOf('MEMCACHED_HASHING', 'modulo', ['modulo', 'ketama'] as const),

@@ -3,13 +3,13 @@
 // requests, closes memcached connections (and the local nodes it started) and exits 0.
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.ts'
-import { ConfigError, LOCAL_NODES, loadConfig, type Config } from './config.ts'
-import { localCluster, type LocalCluster } from './memcache/local-cluster.ts'
+import { ConfigError, loadConfig, resolveConfig, type LoadedConfig } from './config.ts'
+import { localCluster, protocolFlags, type LocalCluster } from '../tools/local-cluster.ts'
 
 async function main (): Promise<void> {
-  let config: Config
+  let loaded: LoadedConfig
   try {
-    config = loadConfig()
+    loaded = loadConfig()
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error
     console.error(error.message)
@@ -17,16 +17,17 @@ async function main (): Promise<void> {
   }
 
   let cluster: LocalCluster | null = null
-  if (!config.memcachedServers) {
-    cluster = localCluster(LOCAL_NODES).killOnExit()
+  if (!loaded.memcachedServers) {
+    // Meta nodes refuse binary (-B ascii), as memcached is run where meta is chosen.
+    cluster = localCluster(loaded.localNodes, { flags: protocolFlags(loaded.memcachedProtocol) }).killOnExit()
     try {
       await cluster.start()
     } catch (error) {
       console.error((error as Error).message)
       process.exit(1)
     }
-    config = { ...config, memcachedServers: cluster.servers }
   }
+  const config = resolveConfig(loaded, cluster?.servers ?? loaded.memcachedServers)
 
   const app = await buildApp(config, { level: config.logLevel })
   if (cluster) {

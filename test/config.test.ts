@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ConfigError, DEV_COOKIE_SECRET, loadConfig, parseServers } from '../server/config.ts'
+import { ConfigError, DEV_COOKIE_SECRET, loadConfig, parseServers, resolveConfig } from '../server/config.ts'
 
 const LONG = 'x'.repeat(32)
 const files = mkdtempSync(join(tmpdir(), 'config-'))
@@ -13,10 +13,10 @@ writeFileSync(PLAIN_FILE, 'not a certificate')
 writeFileSync(PEM_FILE, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n')
 
 test('MEMCACHED_TLS: the PEM files are read at start, for the meta transport', () => {
-  const config = loadConfig({ MEMCACHED_PROTOCOL: 'meta', MEMCACHED_TLS: 'on', MEMCACHED_TLS_CA: PEM_FILE })
+  const config = loadConfig({ MEMCACHED_SERVERS: 'a:1', MEMCACHED_PROTOCOL: 'meta', MEMCACHED_TLS: 'on', MEMCACHED_TLS_CA: PEM_FILE })
   assert.equal(config.memcachedProtocol, 'meta')
   assert.deepEqual(config.memcachedTls, { ca: readFileSync(PEM_FILE) })
-  assert.deepEqual(loadConfig({ MEMCACHED_PROTOCOL: 'meta', MEMCACHED_TLS: 'on' }).memcachedTls, {}, "no CA file: the system's CAs")
+  assert.deepEqual(loadConfig({ MEMCACHED_SERVERS: 'a:1', MEMCACHED_PROTOCOL: 'meta', MEMCACHED_TLS: 'on' }).memcachedTls, {}, "no CA file: the system's CAs")
 })
 
 test('defaults', () => {
@@ -24,6 +24,7 @@ test('defaults', () => {
   assert.equal(config.port, 9999)
   assert.equal(config.host, '0.0.0.0')
   assert.equal(config.memcachedServers, null)
+  assert.deepEqual(config.localNodes, [{ port: 11211, weight: 4 }, { port: 11212, weight: 3 }, { port: 11213, weight: 1 }, { port: 11214, weight: 2 }])
   assert.equal(config.sessionTtlSeconds, 1200)
   assert.equal(config.sessionMaxAgeSeconds, 43200)
   assert.deepEqual(config.cookieSecrets, [DEV_COOKIE_SECRET])
@@ -66,10 +67,14 @@ test('bad values stop the start with a message naming the variable', () => {
     [{ PLAYGROUND: 'no' }, /PLAYGROUND must be one of on, off/],
     [{ MEMCACHED_PROTOCOL: 'ascii' }, /MEMCACHED_PROTOCOL must be one of binary, meta/],
     [{ MEMCACHED_TLS: 'on' }, /MEMCACHED_TLS=on needs MEMCACHED_PROTOCOL=meta/],
+    [{ MEMCACHED_PROTOCOL: 'meta', MEMCACHED_TLS: 'on' }, /MEMCACHED_TLS=on needs MEMCACHED_SERVERS/],
     [{ MEMCACHED_PROTOCOL: 'meta', MEMCACHED_TLS: 'on', MEMCACHED_TLS_CA: '/nonexistent/ca.pem' }, /MEMCACHED_TLS_CA: cannot read \/nonexistent\/ca.pem \(ENOENT\)/],
     [{ MEMCACHED_PROTOCOL: 'meta', MEMCACHED_TLS: 'on', MEMCACHED_TLS_CA: PLAIN_FILE }, /MEMCACHED_TLS_CA: .* is not a PEM file/],
     [{ MEMCACHED_PROTOCOL: 'meta', MEMCACHED_TLS: 'on', MEMCACHED_TLS_CERT: PEM_FILE }, /a client certificate needs its key/],
     [{ MEMCACHED_TLS_CA: PEM_FILE }, /MEMCACHED_TLS_CA is set but MEMCACHED_TLS is not on/],
+    [{ LOCAL_MEMCACHED_PORTS: '1,2,3' }, /LOCAL_MEMCACHED_PORTS must be 4 different ports/],
+    [{ LOCAL_MEMCACHED_PORTS: '1,2,3,3' }, /LOCAL_MEMCACHED_PORTS must be 4 different ports/],
+    [{ LOCAL_MEMCACHED_PORTS: '1,2,3,70000' }, /LOCAL_MEMCACHED_PORTS must be 4 different ports/],
     [{ NODE_ENV: 'production' }, /COOKIE_SECRET is required when NODE_ENV=production/],
     [{ NODE_ENV: 'production', COOKIE_SECRET: 'short' }, /at least 32 characters/],
     [{ NODE_ENV: 'production', COOKIE_SECRET: `${LONG},short` }, /at least 32 characters/]
@@ -82,4 +87,17 @@ test('bad values stop the start with a message naming the variable', () => {
 
 test('several problems are reported together', () => {
   assert.throws(() => loadConfig({ PORT: 'x', SESSION_TTL_SECONDS: 'y' }), (error: unknown) => (error as ConfigError).problems.length === 2)
+})
+
+test('LOCAL_MEMCACHED_PORTS: the ports of the four local nodes, in weight order', () => {
+  assert.deepEqual(loadConfig({ LOCAL_MEMCACHED_PORTS: '21211, 21212,21213,21214' }).localNodes.map((n) => [n.port, n.weight]), [[21211, 4], [21212, 3], [21213, 1], [21214, 2]])
+})
+
+test('resolveConfig: the app gets servers, never null', () => {
+  const servers = [{ host: '127.0.0.1', port: 21211, weight: 4 }]
+  assert.throws(() => resolveConfig(loadConfig({})), /MEMCACHED_SERVERS is not set/)
+  const local = resolveConfig(loadConfig({}), servers)
+  assert.deepEqual(local.memcachedServers, servers)
+  assert.equal('localNodes' in local, false)
+  assert.deepEqual(resolveConfig(loadConfig({ MEMCACHED_SERVERS: 'a:1:2' })).memcachedServers, [{ host: 'a', port: 1, weight: 2 }])
 })

@@ -2,11 +2,11 @@
 import type { TestContext } from 'node:test'
 import { readFileSync } from 'node:fs'
 import { makeCertificate, type Certificate } from './support/tls.ts'
-import { localClusterOnFreePorts, protocolFlags, type LocalCluster } from '../server/memcache/local-cluster.ts'
+import { localClusterOnFreePorts, protocolFlags, type LocalCluster } from '../tools/local-cluster.ts'
 import { MemcacheClient, type ClientOptions } from '../server/memcache/client.ts'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { buildApp } from '../server/app.ts'
-import { loadConfig, type MemcachedProtocol } from '../server/config.ts'
+import { loadConfig, resolveConfig, type MemcachedProtocol } from '../server/config.ts'
 
 /** The tutorial's weights. */
 export const WEIGHTS = [4, 3, 1, 2]
@@ -54,12 +54,12 @@ export async function eventually (check: () => boolean | Promise<boolean>, timeo
 export const TEST_SECRET = 'test-secret-that-is-long-enough-0123456789'
 
 export async function buildTestApp (t: Hooks, cluster: LocalCluster, env: Record<string, string> = {}): Promise<FastifyInstance> {
-  const config = loadConfig({
+  const config = resolveConfig(loadConfig({
     COOKIE_SECRET: TEST_SECRET,
     MEMCACHED_SERVERS: cluster.serversSetting,
     ...MEMCACHED_ENV,
     ...env
-  })
+  }))
   const app = await buildApp(config)
   t.after(() => app.close())
   return app
@@ -73,7 +73,8 @@ export class Visitor {
   cookie: string | undefined
   csrf: string | undefined
 
-  constructor (readonly app: FastifyInstance) {}
+  readonly app: FastifyInstance
+  constructor (app: FastifyInstance) { this.app = app }
 
   async get (url = '/', headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
     const response = await this.app.inject({ method: 'GET', url, headers: { ...this.#cookieHeader(), ...headers } })
@@ -118,8 +119,8 @@ export class Visitor {
   #remember (response: LightMyRequestResponse): void {
     const uc = response.cookies.find((c) => c.name === 'uc')
     if (uc) this.cookie = uc.value
-    const token = /name="_csrf" value="([^"]+)"/.exec(response.body)
-    if (token) this.csrf = token[1]
+    const token = csrfToken(response.body, { optional: true })
+    if (token) this.csrf = token
   }
 }
 
@@ -138,4 +139,13 @@ export function sessionTable (html: string): Record<string, string> {
 export function pageError (html: string): string | null {
   const m = /<p class="error" role="alert" id="form-error">(.*?)<\/p>/s.exec(html)
   return m ? unescapeHtml(m[1]!) : null
+}
+
+/** The CSRF token of the form in a page (`<input name="_csrf" value="…">`); throws when there is none. */
+export function csrfToken (html: string): string
+export function csrfToken (html: string, options: { optional: true }): string | undefined
+export function csrfToken (html: string, { optional = false } = {}): string | undefined {
+  const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1]
+  if (token === undefined && !optional) throw new Error('no _csrf field in the page')
+  return token
 }

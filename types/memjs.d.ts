@@ -1,6 +1,6 @@
 // The part of memjs 1.3.2 this project uses, including the exported-but-undocumented internals
 // (Server callbacks, Utils, Header) that reach opcodes memjs has no method for.
-// See ../../shared/spec/memjs.md. memjs is pinned to 1.3.2 in package.json for this reason.
+// Internals can change in any release: memjs is pinned to 1.3.2 in package.json for this reason.
 declare module 'memjs' {
   import type { Socket } from 'node:net'
 

@@ -2,9 +2,9 @@
 // failover, value encoding and the commands, over one transport per node (transport.ts): the
 // binary protocol over memjs, or the meta protocol over TCP or TLS (MEMCACHED_PROTOCOL).
 //
-// How memjs is extended (binary/): each node is a memjs `Server` (its socket, framing and
-// response parsing), and requests are built with memjs's exported `Utils.makeRequestBuffer`.
-// memjs's `Client` is not used: its commands carry known bugs (prepend sends APPEND, 64-bit
+// How memjs is extended (binary/): each node is a memjs `Server` (its socket, framing and response parsing),
+// and requests are built with memjs's exported `Utils.makeRequestBuffer`. memjs's `Client` is not
+// used: its commands carry bugs (test/memcache/memjs-bugs.test.ts shows each: prepend sends APPEND, 64-bit
 // counters misread, expiry 0 ignored, no key checks, no deadline on a closed connection), its
 // `perform` drops a pipelined batch after the first answer, and its sequence number turns
 // negative after 2^31 requests.

@@ -1,6 +1,6 @@
 // Key-to-node routing, exactly as python-memcached 1.59 does it, so that this port and the
 // Python original put every key on the same node of a shared cluster.
-// Facts: ../../../shared/spec/python-memcached.md (hash, weighted buckets, dead-server rehash).
+// Checked against vectors the real library produced: test/fixtures/vectors/python-memcached-*.json.
 import { crc32 } from 'node:zlib'
 
 /** How many times python-memcached re-hashes past dead servers before giving up (`_SERVER_RETRIES`). */

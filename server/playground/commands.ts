@@ -4,6 +4,7 @@
 import type { MemcacheClient } from '../memcache/client.ts'
 import { encodeKey } from '../memcache/keys.ts'
 import { InvalidKeyError, MemcacheError } from '../memcache/errors.ts'
+import { parseInteger } from '../memcache/values.ts'
 import { parseLiteral, pythonRepr, type Shown } from './python-repr.ts'
 
 export const PLAYGROUND_PREFIX = 'pg:'
@@ -213,8 +214,7 @@ function optionalTtl (ttl: string | undefined): number {
 function optionalDelta (delta: string | undefined): number | bigint {
   if (delta === undefined || delta.trim() === '') return 1
   if (!/^\d{1,20}$/.test(delta.trim()) || BigInt(delta) > 0xffffffffffffffffn) throw new PlaygroundInputError('The amount must be a whole number from 0 to 2^64-1.')
-  const big = BigInt(delta)
-  return big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big
+  return parseInteger(delta.trim())
 }
 
 function parseKeys (text: string | undefined): string[] {

@@ -1,5 +1,6 @@
 // Values shown the way the tutorial's Python interpreter prints them: 'text', 10, None, True,
 // b'bytes', {'a': '1'}, ['k'].
+import { parseInteger } from '../memcache/values.ts'
 
 export type Shown = string | number | bigint | boolean | Buffer | null | undefined | Shown[] | Map<string, Shown>
 
@@ -37,8 +38,7 @@ function quote (text: string, prefix: string): string {
 export function parseLiteral (input: string): string | number | bigint {
   const text = input.trim()
   if (/^-?\d{1,30}$/.test(text)) {
-    const big = BigInt(text)
-    return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big
+    return parseInteger(text)
   }
   const quoted = /^'(.*)'$|^"(.*)"$/s.exec(text)
   if (quoted) return quoted[1] ?? quoted[2]!

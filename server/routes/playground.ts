@@ -18,7 +18,7 @@ interface PageState {
 export default async function playgroundRoutes (app: FastifyInstance) {
   // Client B of the two-client CAS race: its own connections, like the tutorial's second terminal.
   const second = new MemcacheClient({
-    servers: app.config.memcachedServers!,
+    servers: app.config.memcachedServers,
     timeoutMs: app.config.memcachedTimeoutMs,
     deadRetryMs: app.config.memcachedDeadRetryMs,
     hashing: app.config.memcachedHashing,

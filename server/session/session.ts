@@ -14,14 +14,18 @@ export class Session {
   readonly #store: SessionStore
   readonly #limits: SessionLimits
   #state: StoredSession
+  readonly id: string
+  readonly createdAt: number
 
   constructor (
-    readonly id: string,
-    readonly createdAt: number,
+    id: string,
+    createdAt: number,
     state: StoredSession,
     store: SessionStore,
     limits: SessionLimits
   ) {
+    this.id = id
+    this.createdAt = createdAt
     this.#state = state
     this.#store = store
     this.#limits = limits

@@ -1,5 +1,6 @@
 // Tornado's signed cookie values (`set_secure_cookie` / `get_secure_cookie`), so the Python
-// original and this port can read each other's `uc` cookie. Facts: shared/spec/tornado-cookie.md.
+// original and this port can read each other's `uc` cookie, as Tornado 6.2's web.py does it
+// (vectors the real Tornado made: test/fixtures/vectors/tornado-cookie-vectors.json).
 //
 //   v2: 2|<len>:<key version>|<len>:<timestamp>|<len>:<name>|<len>:<base64 value>|<hex HMAC-SHA256>
 //       the HMAC covers everything before it, including the last "|"; lengths count code points.

@@ -1,11 +1,12 @@
-// Side by side with the Python original: its Tornado app and ours on the same four nodes and the
+// Side by side with the Python original: a Tornado app written to the tutorial's description
+// (test/fixtures/tornado_app.py) and ours on the same four nodes and the
 // same secret, COOKIE_FORMAT=tornado. A session started on either is usable on the other.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { once } from 'node:events'
-import { buildTestApp, pageError, sessionTable, startCluster } from '../helper.ts'
-import { freePort, waitForPort } from '../../server/memcache/local-cluster.ts'
-import { startTornadoApp, writeTornadoApp } from '../fixtures/tornado-original.ts'
+import { buildTestApp, csrfToken, pageError, sessionTable, startCluster } from '../helper.ts'
+import { freePort, waitForPort } from '../../tools/ports.ts'
+import { startTornadoApp } from '../fixtures/tornado-app.ts'
 
 const SECRET = 'shared-secret-for-both-apps-0123456789abcdef'
 
@@ -17,7 +18,7 @@ function idIn (cookie: string): string {
 test('sessions move both ways between the Tornado original and this port', async (t) => {
   const cluster = await startCluster(t)
   const port = await freePort()
-  const tornado = startTornadoApp(writeTornadoApp(), { port, secret: SECRET, servers: cluster.servers })
+  const tornado = startTornadoApp({ port, secret: SECRET, servers: cluster.servers })
   t.after(async () => { tornado.kill(); if (tornado.exitCode === null) await once(tornado, 'exit') })
   await waitForPort(port, 15_000)
   const ours = await buildTestApp(t, cluster, { COOKIE_FORMAT: 'tornado', COOKIE_SECRET: SECRET })
@@ -35,7 +36,7 @@ test('sessions move both ways between the Tornado original and this port', async
   }
   const ourPage = (cookie: string) => ours.inject({ url: '/', headers: { cookie } })
   const ourPost = async (cookie: string, fields: Record<string, string>) => {
-    const csrf = /name="_csrf" value="([^"]+)"/.exec((await ourPage(cookie)).body)![1]!
+    const csrf = csrfToken((await ourPage(cookie)).body)
     const response = await ours.inject({ method: 'POST', url: '/', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ _csrf: csrf, ...fields }).toString() })
     assert.equal(response.statusCode, 303, pageError(response.body) ?? '')
   }

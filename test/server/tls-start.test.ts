@@ -3,9 +3,9 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { TEST_SECRET } from '../helper.ts'
-import { localClusterOnFreePorts } from '../../server/memcache/local-cluster.ts'
+import { localClusterOnFreePorts } from '../../tools/local-cluster.ts'
 import { buildApp } from '../../server/app.ts'
-import { loadConfig } from '../../server/config.ts'
+import { loadConfig, resolveConfig } from '../../server/config.ts'
 import { makeCertificate } from '../support/tls.ts'
 import { Writable } from 'node:stream'
 
@@ -16,13 +16,13 @@ test('a CA that does not match: a clear error at start and on /readyz, never a h
   const stranger = makeCertificate('stranger')
   let logs = ''
   const stream = new Writable({ write (chunk, _encoding, done) { logs += chunk.toString(); done() } })
-  const config = loadConfig({
+  const config = resolveConfig(loadConfig({
     COOKIE_SECRET: TEST_SECRET,
     MEMCACHED_SERVERS: cluster.serversSetting,
     MEMCACHED_PROTOCOL: 'meta',
     MEMCACHED_TLS: 'on',
     MEMCACHED_TLS_CA: stranger.certFile
-  })
+  }))
   const app = await buildApp(config, { level: 'error', stream })
   t.after(() => app.close())
   const started = Date.now()

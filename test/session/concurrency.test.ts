@@ -4,8 +4,8 @@ import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
-import { buildTestApp, MEMCACHED_ENV, startCluster, TEST_SECRET, Visitor } from '../helper.ts'
-import { freePort, waitForPort } from '../../server/memcache/local-cluster.ts'
+import { buildTestApp, csrfToken, MEMCACHED_ENV, startCluster, TEST_SECRET, Visitor } from '../helper.ts'
+import { freePort, waitForPort } from '../../tools/ports.ts'
 
 test('50 concurrent POSTs setting 50 keys on one session keep all 50', async (t) => {
   const cluster = await startCluster(t)
@@ -25,7 +25,7 @@ test('the same split across two app processes sharing the cluster and the secret
   const ports = [await freePort(), await freePort()]
   const root = fileURLToPath(new URL('../../', import.meta.url))
   for (const port of ports) {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    const child = spawn(process.execPath, ['server/main.ts'], {
       cwd: root,
       env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', MEMCACHED_SERVERS: servers, ...MEMCACHED_ENV, COOKIE_SECRET: TEST_SECRET, LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'ignore', 'inherit']
@@ -37,7 +37,7 @@ test('the same split across two app processes sharing the cluster and the secret
   // One visitor: a cookie and CSRF token from the first process, used on both.
   const first = await fetch(`http://127.0.0.1:${ports[0]}/`)
   const cookie = first.headers.getSetCookie()[0]!.split(';')[0]!
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await first.text())![1]!
+  const csrf = csrfToken(await first.text())
   const responses = await Promise.all(Array.from({ length: 50 }, (_, i) => fetch(`http://127.0.0.1:${ports[i % 2]}/`, {
     method: 'POST',
     redirect: 'manual',

@@ -3,7 +3,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Writable } from 'node:stream'
 import { buildApp } from '../../server/app.ts'
-import { loadConfig } from '../../server/config.ts'
+import { loadConfig, resolveConfig } from '../../server/config.ts'
 import { buildTestApp, MEMCACHED_ENV, pageError, startCluster, TEST_SECRET, Visitor } from '../helper.ts'
 import { DEFAULT_LIMITS } from '../../server/session/limits.ts'
 
@@ -32,7 +32,7 @@ test('logs carry a keyed hash of the session id, never the id', async (t) => {
   const cluster = await startCluster(t)
   let logs = ''
   const stream = new Writable({ write (chunk, _encoding, done) { logs += chunk.toString(); done() } })
-  const config = loadConfig({ COOKIE_SECRET: TEST_SECRET, MEMCACHED_SERVERS: cluster.serversSetting, ...MEMCACHED_ENV })
+  const config = resolveConfig(loadConfig({ COOKIE_SECRET: TEST_SECRET, MEMCACHED_SERVERS: cluster.serversSetting, ...MEMCACHED_ENV }))
   const app = await buildApp(config, { level: 'trace', stream })
   t.after(() => app.close())
   const visitor = new Visitor(app)

@@ -1,4 +1,4 @@
-// Our Tornado signer against the values the real Tornado made (shared/spec/vectors).
+// Our Tornado signer against the values the real Tornado made (test/fixtures/vectors, see its README).
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
@@ -15,7 +15,7 @@ interface Vector {
   string_to_sign: string
   decode_checks: { max_age_days: number, valid_until_clock_inclusive: number, None_at_clock: number, future_timestamp_accepted: boolean }
 }
-const vectors: Vector[] = JSON.parse(readFileSync(new URL('../../../shared/spec/vectors/tornado-cookie-vectors.json', import.meta.url), 'utf8'))
+const vectors: Vector[] = JSON.parse(readFileSync(new URL('../fixtures/vectors/tornado-cookie-vectors.json', import.meta.url), 'utf8'))
 
 test(`reproduces and verifies all ${vectors.length} Tornado vectors`, () => {
   assert.equal(vectors.length, 3)

@@ -1,9 +1,10 @@
-// Starts memcached processes on this machine: the four weighted nodes `npm start` runs when
-// MEMCACHED_SERVERS is not set, and the throwaway nodes the tests run on free ports.
+// Dev and test tooling, not part of the app: starts memcached processes on this machine, the four
+// weighted nodes `npm start` runs when MEMCACHED_SERVERS is not set, and the throwaway nodes the
+// tests, e2e and benchmarks run on free ports.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { connect, createServer } from 'node:net'
-import type { NodeAddress } from './node.ts'
+import type { NodeAddress } from '../server/memcache/node.ts'
+import { freePort, isListening, waitForPort } from './ports.ts'
 
 export const MEMCACHED_MISSING_HELP = [
   'memcached is not installed, and MEMCACHED_SERVERS is not set.',
@@ -22,7 +23,12 @@ export interface LocalNodeSpec {
 
 export class LocalNode {
   #process: ChildProcess | undefined
-  constructor (readonly spec: LocalNodeSpec, readonly binary: string) {}
+  readonly spec: LocalNodeSpec
+  readonly binary: string
+  constructor (spec: LocalNodeSpec, binary: string) {
+    this.spec = spec
+    this.binary = binary
+  }
 
   get pid (): number | undefined { return this.#process?.pid }
 
@@ -72,7 +78,8 @@ export class LocalNode {
 }
 
 export class LocalCluster {
-  constructor (readonly nodes: LocalNode[]) {}
+  readonly nodes: LocalNode[]
+  constructor (nodes: LocalNode[]) { this.nodes = nodes }
 
   get servers (): NodeAddress[] {
     return this.nodes.map((n) => n.address)
@@ -141,33 +148,4 @@ export async function localClusterOnFreePorts (weights: readonly number[], optio
   const nodes = []
   for (const weight of weights) nodes.push({ port: await freePort(), weight })
   return localCluster(nodes, options)
-}
-
-/** A TCP port nothing listens on right now (the kernel's pick). */
-export async function freePort (): Promise<number> {
-  const server = createServer()
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const { port } = server.address() as { port: number }
-  server.close()
-  await once(server, 'close')
-  return port
-}
-
-/** Resolves once something accepts connections on 127.0.0.1:port (polls every 20 ms, up to `timeoutMs`). */
-export async function waitForPort (port: number, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    if (await isListening(port)) return
-    if (Date.now() > deadline) throw new Error(`nothing listens on 127.0.0.1:${port} after ${timeoutMs} ms`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}
-
-function isListening (port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1')
-    socket.once('connect', () => { socket.destroy(); resolve(true) })
-    socket.once('error', () => resolve(false))
-  })
 }
