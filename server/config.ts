@@ -9,6 +9,8 @@ export interface Config {
   /** null: start four local memcached nodes (npm start without MEMCACHED_SERVERS). */
   memcachedServers: NodeAddress[] | null
   memcachedTimeoutMs: number
+  /** Deadline for a client to send a whole request (headers and body). */
+  requestTimeoutMs: number
   memcachedDeadRetryMs: number
   memcachedHashing: Hashing
   /** The first signs, every one verifies (rotation). */
@@ -108,6 +110,7 @@ export function loadConfig (env: Env = process.env): Config {
     host: env.HOST?.trim() || '0.0.0.0',
     memcachedServers,
     memcachedTimeoutMs: integer('MEMCACHED_TIMEOUT_MS', 500, 10, 10_000),
+    requestTimeoutMs: integer('REQUEST_TIMEOUT_MS', 10_000, 100, 600_000),
     memcachedDeadRetryMs: integer('MEMCACHED_DEAD_RETRY_SECONDS', 30, 0, 3600) * 1000,
     memcachedHashing: oneOf('MEMCACHED_HASHING', 'modulo', ['modulo', 'ketama'] as const),
     cookieSecrets,
