@@ -29,10 +29,11 @@ export default async function sessionRoutes (app: FastifyInstance) {
       entries: session.entries().map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)]),
       stored: session.toJSON(),
       node: node ? `${node.label} (weight ${node.address.weight})` : 'none available',
+      nodeIndex,
       csrf: csrfToken(app.config.cookieSecrets, session.id),
       csrfField: CSRF_FIELD,
       limits: app.sessions.limits,
-      ttlMinutes: Math.round(app.config.sessionTtlSeconds / 60),
+      ttlSeconds: app.config.sessionTtlSeconds,
       notice: [replaced ? REPLACED_NOTICES[replaced] : null, state.notice].filter(Boolean),
       error: state.error ?? null,
       form: { action: state.form?.action === 'del' ? 'del' : 'set', key: state.form?.key ?? '', val: state.form?.val ?? '' }
