@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { formatBytes, formatDuration } from '../server/format.ts'
-import { buildTestApp, startCluster } from './helper.ts'
+import { buildTestApp, startCluster, Visitor } from './helper.ts'
 
 test('durations in the unit that fits, at most two units, never "0 minutes"', () => {
   assert.equal(formatDuration(0), '0 seconds')
@@ -29,4 +29,13 @@ test('the session page gives a short TTL in seconds', async (t) => {
   assert.match(page.body, /<a href="\/" aria-current="page">Session<\/a>/)
   assert.equal((await app.inject({ url: '/favicon.ico' })).statusCode, 200)
   assert.equal((await app.inject({ url: '/public/favicon.svg' })).statusCode, 200)
+})
+
+test('notices are styled for what they mean: a write is a success, nothing to do is information', async (t) => {
+  const cluster = await startCluster(t)
+  const app = await buildTestApp(t, cluster)
+  const visitor = new Visitor(app)
+  await visitor.set('k', 'v')
+  assert.match((await visitor.get('/?notice=saved')).body, /<p class="success" role="status">Saved\.<\/p>/)
+  assert.match((await visitor.get('/?notice=absent')).body, /<p class="notice" role="status">There was no such key/)
 })

@@ -14,7 +14,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url))
 const TEMPLATE_LOCALS = [
   'title', 'body', 'playground', // layout
   'formatDuration', 'formatBytes', // helpers
-  'entries', 'stored', 'node', 'nodeIndex', 'csrf', 'csrfField', 'limits', 'ttlSeconds', 'notice', 'error', 'form', // session
+  'entries', 'stored', 'node', 'nodeIndex', 'csrf', 'csrfField', 'limits', 'ttlSeconds', 'notices', 'notice', 'error', 'form', // session
   'overview', 'charts', 'found', 'key', 'pointed', 'percent', 'chart', 'id', // cluster, bar chart
   'cards', 'prefix', 'maxKeyBytes', 'transcript', // playground
   'heading', 'message', 'status' // error

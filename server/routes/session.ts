@@ -34,7 +34,11 @@ export default async function sessionRoutes (app: FastifyInstance) {
       csrfField: CSRF_FIELD,
       limits: app.sessions.limits,
       ttlSeconds: app.config.sessionTtlSeconds,
-      notice: [replaced ? REPLACED_NOTICES[replaced] : null, state.notice].filter(Boolean),
+      // A lost session is a warning; a change that was written, a success; anything else, plain information.
+      notices: [
+        ...(replaced ? [{ kind: 'warning', text: REPLACED_NOTICES[replaced] }] : []),
+        ...(state.notice ? [{ kind: state.notice === NOTICES.saved || state.notice === NOTICES.deleted ? 'success' : 'notice', text: state.notice }] : [])
+      ],
       error: state.error ?? null,
       form: { action: state.form?.action === 'del' ? 'del' : 'set', key: state.form?.key ?? '', val: state.form?.val ?? '' }
     })
