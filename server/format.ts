@@ -36,3 +36,12 @@ export function formatBytes (bytes: number): string {
   }
   return `${Number.isInteger(value) ? value : value.toFixed(1)} ${units[unit]}`
 }
+
+// One formatter for every count: `Number#toLocaleString` builds a new one per call, a measurable
+// share of a page that shows a few dozen numbers.
+const COUNT = new Intl.NumberFormat('en')
+
+/** 12345 → "12,345"; null (a node that did not answer) → "–". */
+export function formatCount (value: number | null): string {
+  return value === null ? '–' : COUNT.format(value)
+}

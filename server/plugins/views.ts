@@ -5,7 +5,7 @@ import view from '@fastify/view'
 import fastifyStatic from '@fastify/static'
 import ejs from 'ejs'
 import { fileURLToPath } from 'node:url'
-import { formatBytes, formatDuration } from '../format.ts'
+import { formatBytes, formatCount, formatDuration } from '../format.ts'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 
@@ -13,7 +13,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url))
 // each template in `with (locals)`, which made variable lookups the templates' main cost.
 const TEMPLATE_LOCALS = [
   'title', 'body', 'playground', // layout
-  'formatDuration', 'formatBytes', // helpers
+  'formatDuration', 'formatBytes', 'formatCount', // helpers
   'entries', 'stored', 'node', 'nodeIndex', 'csrf', 'csrfField', 'limits', 'ttlSeconds', 'notices', 'notice', 'error', 'form', // session
   'overview', 'charts', 'found', 'key', 'pointed', 'percent', 'chart', 'id', // cluster, bar chart
   'cards', 'prefix', 'maxKeyBytes', 'transcript', // playground
@@ -25,8 +25,12 @@ async function viewsPlugin (app: FastifyInstance) {
     engine: { ejs },
     root: `${root}views`,
     layout: 'layout.ejs',
-    options: { _with: false, destructuredLocals: TEMPLATE_LOCALS },
-    defaultContext: { title: 'memcache-session', playground: app.config.playground, formatDuration, formatBytes }
+    // Compile each template once, whatever NODE_ENV says: @fastify/view otherwise recompiles every
+    // page outside production, and ejs recompiles every `include` (the cluster page's two charts)
+    // on every render unless `cache` is set. Editing a template means restarting the server.
+    production: true,
+    options: { _with: false, destructuredLocals: TEMPLATE_LOCALS, cache: true },
+    defaultContext: { title: 'memcache-session', playground: app.config.playground, formatDuration, formatBytes, formatCount }
   })
   await app.register(fastifyStatic, {
     root: `${root}public`,

@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import { LOOKUP_PREFIX, locateKey, overviewSource, type ClusterOverview, type KeyLocation } from '../cluster/overview.ts'
 import { barChart, niceMax, type BarChart } from '../cluster/chart.ts'
 import { encodeKey } from '../memcache/keys.ts'
+import { formatCount } from '../format.ts'
 import { InvalidKeyError } from '../memcache/errors.ts'
 import { clusterQuerySchema, type ClusterQuery } from '../schemas/cluster.ts'
 
@@ -13,6 +14,10 @@ const percent = (share: number) => `${(share * 100).toFixed(1)}%`
 interface Lookup {
   location: KeyLocation | null
   error: string | null
+}
+
+function itemCount (items: number): string {
+  return `${formatCount(items)} ${items === 1 ? 'item' : 'items'}`
 }
 
 function charts (overview: ClusterOverview): { shares: BarChart, items: BarChart } {
@@ -30,10 +35,10 @@ function charts (overview: ClusterOverview): { shares: BarChart, items: BarChart
   const items = barChart({
     groups: overview.nodes.map((n) => ({
       label: `node ${n.index} · ${n.address}`,
-      values: [{ series: 'items', value: n.items ?? 0, label: n.up ? `${n.items} items` : 'down', text: n.up ? `${(n.items ?? 0).toLocaleString('en')} items` : 'down' }]
+      values: [{ series: 'items', value: n.items ?? 0, label: n.up ? itemCount(n.items ?? 0) : 'down', text: n.up ? itemCount(n.items ?? 0) : 'down' }]
     })),
     max: niceMax(Math.max(...overview.nodes.map((n) => n.items ?? 0))),
-    formatTick: (v) => Math.round(v).toLocaleString('en')
+    formatTick: (v) => formatCount(Math.round(v))
   })
   return { shares, items }
 }
