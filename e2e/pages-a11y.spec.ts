@@ -117,7 +117,8 @@ for (const { name: size, viewport } of SIZES) {
       await set('name', 'Ada')
       await set('KEY', 'A long sentence that has to wrap between its words on a phone and maybe on a desktop too, so the key column must keep its width.')
       await set('url', 'https://example.com/' + 'x'.repeat(150))
-      expect(await oneLine(page, 'table.session-data td:first-child')).toEqual([true, true, true])
+      await set('favourite_colour', 'green')
+      expect(await oneLine(page, 'table.session-data td:first-child')).toEqual([true, true, true, true])
       await page.getByText('As stored in memcached').click()
       await checkPage(page, testInfo, `session-data-${size}`)
 
