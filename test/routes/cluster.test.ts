@@ -150,3 +150,19 @@ test('the cluster page draws both charts as SVG, with a row label and value text
   assert.equal(shares.match(/<text class="axis"[^>]*>node \d · /g)!.length, 4)
   assert.match(shares, /<text class="value"[^>]*>40.0%<\/text>/) // node 0's expected share
 })
+
+test('under ketama the page explains the ring instead of buckets, and a lookup has no hash steps', async (t) => {
+  const cluster = await startCluster(t)
+  const app = await buildTestApp(t, cluster, { MEMCACHED_HASHING: 'ketama' })
+  await app.memcache.set('pg:ring', 'x')
+  const page = await app.inject({ url: '/cluster?key=pg%3Aring' })
+  assert.equal(page.statusCode, 200)
+  assert.match(page.body, /Under ketama there are no buckets/)
+  assert.doesNotMatch(page.body, /<li class="bucket /)
+  assert.doesNotMatch(page.body, /<ol class="steps">/)
+  const lookup = (await app.inject({ url: '/cluster.json?key=pg%3Aring' })).json()
+  assert.equal(lookup.buckets, null)
+  assert.equal(lookup.lookup.node, app.memcache.nodeIndexFor('pg:ring'))
+  assert.deepEqual(lookup.lookup.steps, [])
+  assert.equal(lookup.lookup.present, true)
+})
