@@ -36,3 +36,16 @@ test('an empty Locate says what to type', async ({ page }) => {
   await expect(page.getByRole('alert')).toHaveText(/Type a key to locate/)
   await expect(page.getByRole('textbox', { name: 'Key' })).toHaveAttribute('aria-invalid', 'true')
 })
+
+test('the node table fits its card at every common width, as a table or as cards', async ({ page }) => {
+  await page.goto('/cluster')
+  for (const width of [360, 768, 800, 900, 1024, 1440]) {
+    await page.setViewportSize({ width, height: 800 })
+    const fit = await page.locator('table.nodes').evaluate((table) => {
+      const card = table.closest('.card')!
+      return { table: table.scrollWidth, card: card.clientWidth, page: document.documentElement.scrollWidth, viewport: document.documentElement.clientWidth }
+    })
+    expect(fit.table, `table at ${width}px`).toBeLessThanOrEqual(fit.card)
+    expect(fit.page, `page at ${width}px`).toBeLessThanOrEqual(fit.viewport)
+  }
+})
