@@ -71,11 +71,21 @@ export default async function clusterRoutes (app: FastifyInstance) {
     return { overview, found }
   }
 
+  // The plain page (no key, no node pointed out) is the same for everyone until the overview
+  // changes: rendered once per overview, so a visitor polling /cluster costs little more than JSON.
+  const plainPages = new WeakMap<ClusterOverview, string>()
+
   app.get('/cluster', { schema: clusterQuerySchema }, async function showCluster (request, reply) {
     const query = request.query as ClusterQuery
     const { overview, found } = await render(reply, query)
     const pointed = query.node !== undefined && query.node < overview.nodes.length ? query.node : null
-    return reply.view('cluster.ejs', { title: 'Cluster', overview, charts: chartsFor(overview), found, key: query.key ?? '', pointed, prefix: LOOKUP_PREFIX, percent })
+    const plain = query.key === undefined && pointed === null
+    let html = plain ? plainPages.get(overview) : undefined
+    if (html === undefined) {
+      html = await app.view('cluster.ejs', { title: 'Cluster', overview, charts: chartsFor(overview), found, key: query.key ?? '', pointed, prefix: LOOKUP_PREFIX, percent })
+      if (plain) plainPages.set(overview, html)
+    }
+    return reply.type('text/html; charset=utf-8').send(html)
   })
 
   app.get('/cluster.json', { schema: clusterQuerySchema }, async function clusterJson (request, reply) {
