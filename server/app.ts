@@ -8,7 +8,8 @@ import memcachePlugin from './plugins/memcache.ts'
 import sessionPlugin, { COOKIE_NAME } from './plugins/session.ts'
 import { cookieFormat } from './session/cookie-format.ts'
 import viewsPlugin from './plugins/views.ts'
-import errorPages from './plugins/error-pages.ts'
+import errorPages, { answerClientError, answerFrameworkError } from './plugins/error-pages.ts'
+import { serverTimeouts } from './timeouts.ts'
 import gracefulClose from './plugins/graceful-close.ts'
 import securityHeaders from './plugins/security-headers.ts'
 import sessionRoutes from './routes/session.ts'
@@ -30,7 +31,10 @@ export async function buildApp (config: Config, logger: FastifyServerOptions['lo
   const app = Fastify({
     logger,
     trustProxy: config.trustProxy,
-    bodyLimit: BODY_LIMIT_BYTES
+    bodyLimit: BODY_LIMIT_BYTES,
+    ...serverTimeouts(config.requestTimeoutMs),
+    frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError
   })
   app.decorate('config', config)
 

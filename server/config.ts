@@ -11,6 +11,8 @@ export interface Config {
   host: string
   memcachedServers: NodeAddress[]
   memcachedTimeoutMs: number
+  /** Deadline for a client to send a whole request (headers and body). */
+  requestTimeoutMs: number
   memcachedDeadRetryMs: number
   memcachedHashing: Hashing
   /** binary: memcached's binary protocol over memjs; meta: the meta protocol (text), over TCP or TLS. */
@@ -158,6 +160,7 @@ export function loadConfig (env: Env = process.env): LoadedConfig {
     memcachedServers,
     localNodes: localPorts.map((port, i) => ({ port, weight: LOCAL_WEIGHTS[i]! })),
     memcachedTimeoutMs: integer('MEMCACHED_TIMEOUT_MS', 500, 10, 10_000),
+    requestTimeoutMs: integer('REQUEST_TIMEOUT_MS', 10_000, 100, 600_000),
     memcachedDeadRetryMs: integer('MEMCACHED_DEAD_RETRY_SECONDS', 30, 0, 3600) * 1000,
     memcachedHashing: oneOf('MEMCACHED_HASHING', 'modulo', ['modulo', 'ketama'] as const),
     memcachedProtocol,

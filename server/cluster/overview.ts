@@ -1,10 +1,19 @@
 // What the cluster page and /cluster.json show: each node's state from memcached's own `stats`,
 // and how a sample of random keys spreads over the nodes under the app's own routing.
+//
+// Both are cached, because a page anyone can reload must not cost more than a session page view:
+// the sample depends only on which nodes are alive, so it is computed once per set of live nodes;
+// the stats are kept for a second (`statsMaxAgeMs`), concurrent requests share one fetch, and a
+// change in node health (seen by any request) refetches at once.
 import { randomBytes } from 'node:crypto'
+import { crc32 } from 'node:zlib'
 import type { MemcacheClient } from '../memcache/client.ts'
-import { routeSteps, type RouteStep } from '../memcache/routing.ts'
+import { routeSteps } from '../memcache/routing.ts'
 
 export const SAMPLE_KEYS = 10_000
+export const STATS_MAX_AGE_MS = 1_000
+/** Only keys with this prefix (the playground's) are checked for presence: never session ids. */
+export const LOOKUP_PREFIX = 'pg:'
 
 export interface NodeOverview {
   index: number
@@ -29,11 +38,20 @@ export interface NodeOverview {
 export interface ClusterOverview {
   hashing: string
   sampleKeys: number
+  /** python-memcached's bucket list (bucket index -> node), one entry per unit of weight; null with ketama. */
+  buckets: number[] | null
+  /** When memcached was asked (ms since the epoch): the stats are at most `statsMaxAgeMs` old. */
+  fetchedAt: number
   nodes: NodeOverview[]
 }
 
 function numberOr (value: string | undefined): number | null {
   return value === undefined ? null : Number(value)
+}
+
+/** Which nodes are alive now, as a string of 0s and 1s: the sample and the stats are valid for one such set. */
+export function liveNodes (client: MemcacheClient, now = Date.now()): string {
+  return client.nodes.map((n) => (n.isAlive(now) ? '1' : '0')).join('')
 }
 
 /** Shares of `count` random 32-hex keys (session-id shaped) per node, under the client's routing. */
@@ -47,17 +65,23 @@ export function sampleShares (client: MemcacheClient, count = SAMPLE_KEYS): numb
   return counts.map((c) => c / count)
 }
 
-export async function clusterOverview (client: MemcacheClient): Promise<ClusterOverview> {
+type NodeStats = { stats: Record<string, string>, error: null } | { stats: null, error: string }
+
+async function fetchOverview (client: MemcacheClient, sample: (live: string) => number[]): Promise<{ overview: ClusterOverview, live: string }> {
+  const fetchedAt = Date.now()
   const totalWeight = client.nodes.reduce((sum, n) => sum + n.address.weight, 0)
   // Ask every node first: a node that fails is marked dead, and the sample then routes around it.
-  const stats = await Promise.all(client.nodes.map((_, i) => client.stats(i).then(
+  const stats: NodeStats[] = await Promise.all(client.nodes.map((_, i) => client.stats(i).then(
     (s) => ({ stats: s, error: null }),
     (error: Error) => ({ stats: null, error: error.message })
   )))
-  const shares = sampleShares(client)
-  return {
+  const live = liveNodes(client)
+  const shares = sample(live)
+  const overview: ClusterOverview = {
     hashing: client.hashing,
     sampleKeys: SAMPLE_KEYS,
+    buckets: client.hashing === 'modulo' ? [...client.buckets] : null,
+    fetchedAt,
     nodes: client.nodes.map((node, index) => {
       const s = stats[index]!.stats
       return {
@@ -79,27 +103,87 @@ export async function clusterOverview (client: MemcacheClient): Promise<ClusterO
       }
     })
   }
+  return { overview, live }
+}
+
+export interface OverviewSource {
+  /** The overview, from the cache while it is young and the live nodes are unchanged. */
+  get (): Promise<ClusterOverview>
+}
+
+export function overviewSource (client: MemcacheClient, { statsMaxAgeMs = STATS_MAX_AGE_MS, sampleKeys = SAMPLE_KEYS } = {}): OverviewSource {
+  const samples = new Map<string, number[]>()
+  function sample (live: string): number[] {
+    let shares = samples.get(live)
+    if (!shares) {
+      if (samples.size >= 64) samples.clear() // a flapping node could otherwise grow this forever
+      shares = sampleShares(client, sampleKeys)
+      samples.set(live, shares)
+    }
+    return shares
+  }
+
+  let inFlight: Promise<ClusterOverview> | null = null
+  let cached: { overview: ClusterOverview, live: string } | null = null
+  return {
+    get () {
+      if (inFlight) return inFlight
+      const now = Date.now()
+      if (cached && now - cached.overview.fetchedAt < statsMaxAgeMs && liveNodes(client, now) === cached.live) {
+        return Promise.resolve(cached.overview)
+      }
+      inFlight = fetchOverview(client, sample).then((result) => {
+        cached = result
+        return result.overview
+      }).finally(() => { inFlight = null })
+      return inFlight
+    }
+  }
+}
+
+export interface HashStep {
+  /** What was hashed: the key itself, then python-memcached's re-hash input `String(hash) + attempt`. */
+  input: string
+  /** The full CRC-32 of the input's UTF-8 bytes (zlib.crc32). */
+  crc32: number
+  /** python-memcached's hash: (crc32 >> 16) & 0x7fff, or 1 if that is 0. */
+  hash: number
+  bucket: number
+  server: number
 }
 
 export interface KeyLocation {
   key: string
   node: number | null
   address: string | null
-  /** python-memcached's steps (hash, bucket, server), one more per dead node passed; empty with ketama. */
-  steps: RouteStep[]
+  /** python-memcached's steps (input, crc32, hash, bucket, server), one more per dead node passed; empty with ketama. */
+  steps: HashStep[]
   /** Where the key would live with every node up, when that differs (its node is down). */
   homeNode: number | null
-  present: boolean
+  /** Whether memcached has the key now; null when the key is not a playground key (not asked). */
+  present: boolean | null
 }
 
-/** Which node holds `key` now, why, and whether memcached has it (its value is not read out). */
+/** The inputs python-memcached hashes for `key`: the key, then `String(previousHash) + attempt`. */
+function withInputs (key: string, steps: Array<{ hash: number, bucket: number, server: number }>): HashStep[] {
+  return steps.map((step, i) => {
+    const input = i === 0 ? key : `${steps[i - 1]!.hash}${i - 1}`
+    return { input, crc32: crc32(input), ...step }
+  })
+}
+
+/**
+ * Which node holds `key` now, and why. Whether memcached has it is asked only for playground keys
+ * (`pg:`): for anything else, a session id above all, the page would be an existence oracle.
+ * The value is never read out.
+ */
 export async function locateKey (client: MemcacheClient, key: string): Promise<KeyLocation> {
   const node = client.nodeIndexFor(key)
   const now = Date.now()
-  const steps = client.hashing === 'modulo' ? routeSteps(key, client.buckets, (i) => client.nodes[i]!.isAlive(now)).steps : []
+  const steps = client.hashing === 'modulo' ? withInputs(key, routeSteps(key, client.buckets, (i) => client.nodes[i]!.isAlive(now)).steps) : []
   const home = client.hashing === 'modulo' ? steps[0]!.server : node
-  let present = false
-  if (node !== null) {
+  let present: boolean | null = null
+  if (node !== null && key.startsWith(LOOKUP_PREFIX)) {
     try {
       present = (await client.get(key)) !== undefined
     } catch (error) {

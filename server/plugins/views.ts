@@ -5,6 +5,7 @@ import view from '@fastify/view'
 import fastifyStatic from '@fastify/static'
 import ejs from 'ejs'
 import { fileURLToPath } from 'node:url'
+import { formatBytes, formatCount, formatDuration } from '../format.ts'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 
@@ -12,8 +13,9 @@ const root = fileURLToPath(new URL('../../', import.meta.url))
 // each template in `with (locals)`, which made variable lookups the templates' main cost.
 const TEMPLATE_LOCALS = [
   'title', 'body', 'playground', // layout
-  'entries', 'stored', 'node', 'csrf', 'csrfField', 'limits', 'ttlMinutes', 'notice', 'error', 'form', // session
-  'overview', 'charts', 'found', 'key', 'percent', 'chart', 'id', // cluster, bar chart
+  'formatDuration', 'formatBytes', 'formatCount', // helpers
+  'entries', 'stored', 'node', 'nodeIndex', 'csrf', 'csrfField', 'limits', 'ttlSeconds', 'notices', 'notice', 'error', 'form', // session
+  'overview', 'charts', 'found', 'key', 'pointed', 'percent', 'chart', 'id', // cluster, bar chart
   'cards', 'prefix', 'maxKeyBytes', 'transcript', // playground
   'heading', 'message', 'status' // error
 ]
@@ -23,13 +25,21 @@ async function viewsPlugin (app: FastifyInstance) {
     engine: { ejs },
     root: `${root}views`,
     layout: 'layout.ejs',
-    options: { _with: false, destructuredLocals: TEMPLATE_LOCALS },
-    defaultContext: { title: 'memcache-session', playground: app.config.playground }
+    // Compile each template once, whatever NODE_ENV says: @fastify/view otherwise recompiles every
+    // page outside production, and ejs recompiles every `include` (the cluster page's two charts)
+    // on every render unless `cache` is set. Editing a template means restarting the server.
+    production: true,
+    options: { _with: false, destructuredLocals: TEMPLATE_LOCALS, cache: true },
+    defaultContext: { title: 'memcache-session', playground: app.config.playground, formatDuration, formatBytes, formatCount }
   })
   await app.register(fastifyStatic, {
     root: `${root}public`,
     prefix: '/public/',
     maxAge: '1h'
+  })
+  // Browsers ask for /favicon.ico on a first visit whatever the page links: answer it, not a 404.
+  app.get('/favicon.ico', function favicon (_request, reply) {
+    return reply.sendFile('favicon.ico', { maxAge: '1d' })
   })
 }
 

@@ -29,11 +29,16 @@ export default async function sessionRoutes (app: FastifyInstance) {
       entries: session.entries().map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)]),
       stored: session.toJSON(),
       node: node ? `${node.label} (weight ${node.address.weight})` : 'none available',
+      nodeIndex,
       csrf: csrfToken(app.config.cookieSecrets, session.id),
       csrfField: CSRF_FIELD,
       limits: app.sessions.limits,
-      ttlMinutes: Math.round(app.config.sessionTtlSeconds / 60),
-      notice: [replaced ? REPLACED_NOTICES[replaced] : null, state.notice].filter(Boolean),
+      ttlSeconds: app.config.sessionTtlSeconds,
+      // A lost session is a warning; a change that was written, a success; anything else, plain information.
+      notices: [
+        ...(replaced ? [{ kind: 'warning', text: REPLACED_NOTICES[replaced] }] : []),
+        ...(state.notice ? [{ kind: state.notice === NOTICES.saved || state.notice === NOTICES.deleted ? 'success' : 'notice', text: state.notice }] : [])
+      ],
       error: state.error ?? null,
       form: { action: state.form?.action === 'del' ? 'del' : 'set', key: state.form?.key ?? '', val: state.form?.val ?? '' }
     })

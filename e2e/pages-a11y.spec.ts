@@ -1,0 +1,201 @@
+// Every page and state at a desktop and a phone size: axe-core finds nothing, nothing overflows
+// its card, the header stays on one line, chart text stays legible, and a screenshot of each is
+// attached to the report for a reviewer to look at.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
+import { createServer, type AddressInfo } from 'node:net'
+import AxeBuilder from '@axe-core/playwright'
+import type { Page, TestInfo } from '@playwright/test'
+import { test as base, expect } from './fixtures.ts'
+
+const SIZES = [
+  { name: 'desktop', viewport: { width: 1280, height: 800 } },
+  { name: 'phone', viewport: { width: 390, height: 844 } }
+] as const
+
+async function freePort (): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const { port } = server.address() as AddressInfo
+  server.close()
+  await once(server, 'close')
+  return port
+}
+
+/** A second app, on its own four nodes with node 2 stopped: the pages with a node down. */
+const test = base.extend<object, { downURL: string }>({
+  downURL: [async ({ browserName: _ }, use) => {
+    const port = await freePort()
+    const child: ChildProcess = spawn(process.execPath, ['e2e/serve.ts'], {
+      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', COOKIE_SECRET: 'e2e-secret-that-is-long-enough-0123456789', LOG_LEVEL: 'warn', E2E_STOP_NODE: '2' },
+      stdio: ['ignore', 'inherit', 'inherit']
+    })
+    const url = `http://127.0.0.1:${port}`
+    await expect(async () => {
+      expect((await fetch(`${url}/healthz`)).status).toBe(200)
+    }).toPass({ timeout: 30_000 })
+    await use(url)
+    child.kill('SIGTERM')
+    if (child.exitCode === null) await once(child, 'exit')
+  }, { scope: 'worker' }]
+})
+
+/** What must hold on every page: checked, then the page is photographed. */
+async function checkPage (page: Page, testInfo: TestInfo, name: string) {
+  const axe = await new AxeBuilder({ page }).analyze()
+  expect(axe.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), `axe on ${name}`).toEqual([])
+
+  const layout = await page.evaluate(() => {
+    const problems: string[] = []
+    const describe = (el: Element) => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${el.className && typeof el.className === 'string' ? '.' + el.className.split(' ').join('.') : ''}`
+    const root = document.documentElement
+    if (root.scrollWidth > root.clientWidth) {
+      const wide = Array.from(document.body.querySelectorAll('*')).filter((el) => el.getBoundingClientRect().right > root.clientWidth + 0.5)
+      problems.push(`page scrolls sideways: ${root.scrollWidth} > ${root.clientWidth}, because of ${wide.slice(-3).map(describe).join(', ')}`)
+    }
+    for (const card of Array.from(document.querySelectorAll('.card'))) {
+      if (card.scrollWidth > card.clientWidth) problems.push(`${describe(card)} overflows: ${card.scrollWidth} > ${card.clientWidth}`)
+      const box = card.getBoundingClientRect()
+      for (const el of Array.from(card.querySelectorAll('table, svg, pre, ol, ul, dl, form, p, code, input, textarea, button'))) {
+        const r = el.getBoundingClientRect()
+        if (r.width === 0) continue // hidden
+        if (r.right > box.right + 0.5 || r.left < box.left - 0.5) problems.push(`${describe(el)} sticks out of ${describe(card)}: ${r.left}-${r.right} vs ${box.left}-${box.right}`)
+        if (!(el instanceof SVGElement) && el.tagName !== 'INPUT' && el.tagName !== 'TEXTAREA' && el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0) problems.push(`${describe(el)} clips its content: ${el.scrollWidth} > ${el.clientWidth}`)
+      }
+    }
+    // Chart text: rendered at least 11 px, and inside the chart.
+    const chartText: number[] = []
+    for (const svg of Array.from(document.querySelectorAll<SVGSVGElement>('svg.chart'))) {
+      const frame = svg.getBoundingClientRect()
+      const scale = frame.width / svg.viewBox.baseVal.width
+      for (const text of Array.from(svg.querySelectorAll('text'))) {
+        chartText.push(parseFloat(getComputedStyle(text).fontSize) * scale)
+        const r = text.getBoundingClientRect()
+        if (r.right > frame.right + 0.5 || r.left < frame.left - 0.5 || r.bottom > frame.bottom + 0.5) problems.push(`chart text "${text.textContent}" is cut off`)
+      }
+    }
+    // The header on one line: the brand and every link on the same row, none of them wrapped.
+    const header = Array.from(document.querySelectorAll('header.site a'))
+    const top = header[0]!.getBoundingClientRect().top
+    for (const a of header) {
+      if (a.getClientRects().length !== 1 || Math.abs(a.getBoundingClientRect().top - top) > 8) problems.push(`header link "${a.textContent}" wraps`)
+    }
+    return { problems, smallestChartText: chartText.length ? Math.min(...chartText) : null }
+  })
+  expect(layout.problems, `layout of ${name}`).toEqual([])
+  if (layout.smallestChartText !== null) expect(layout.smallestChartText, `chart text on ${name}`).toBeGreaterThanOrEqual(11)
+
+  const path = testInfo.outputPath(`${name}.png`)
+  await page.screenshot({ path, fullPage: true })
+  await testInfo.attach(name, { path, contentType: 'image/png' })
+}
+
+/** Whether each of these cells' text sits on one line. */
+async function oneLine (page: Page, selector: string): Promise<boolean[]> {
+  return page.locator(selector).evaluateAll((cells) => cells.map((cell) => {
+    const range = document.createRange()
+    range.selectNodeContents(cell)
+    return new Set(Array.from(range.getClientRects()).map((r) => Math.round(r.top))).size === 1
+  }))
+}
+
+for (const { name: size, viewport } of SIZES) {
+  test.describe(`at ${viewport.width}×${viewport.height}`, () => {
+    test.use({ viewport })
+
+    test('the session page: empty, with long values, with an error', async ({ page }, testInfo) => {
+      await page.goto('/')
+      await expect(page.getByRole('link', { name: 'Session', exact: true })).toHaveAttribute('aria-current', 'page')
+      await checkPage(page, testInfo, `session-empty-${size}`)
+
+      const set = async (key: string, val: string) => {
+        await page.getByLabel('Key').fill(key)
+        await page.getByLabel('Val').fill(val)
+        await page.getByRole('button', { name: 'Submit' }).click()
+        await expect(page.getByRole('cell', { name: key, exact: true })).toBeVisible()
+      }
+      await set('name', 'Ada')
+      await set('KEY', 'A long sentence that has to wrap between its words on a phone and maybe on a desktop too, so the key column must keep its width.')
+      await set('url', 'https://example.com/' + 'x'.repeat(150))
+      await set('favourite_colour', 'green')
+      expect(await oneLine(page, 'table.session-data td:first-child')).toEqual([true, true, true, true])
+      await page.getByText('As stored in memcached').click()
+      await checkPage(page, testInfo, `session-data-${size}`)
+
+      await page.getByLabel('Key').fill('k'.repeat(300))
+      await page.getByRole('button', { name: 'Submit' }).click()
+      await expect(page.getByRole('alert')).toContainText('250')
+      await expect(page.getByLabel('Key')).toHaveAttribute('aria-invalid', 'true')
+      await expect(page.getByLabel('Key')).toHaveValue('k'.repeat(300)) // not cut silently
+      await checkPage(page, testInfo, `session-error-${size}`)
+    })
+
+    test('the cluster page: initial, a located key, an empty Locate, a pointed node', async ({ page }, testInfo) => {
+      await page.goto('/cluster')
+      await expect(page.getByRole('link', { name: 'Cluster', exact: true })).toHaveAttribute('aria-current', 'page')
+      // Every column of the node table is on screen (a table at 1280, a card per node on a phone).
+      for (const label of ['Weight', 'Status', 'Items', 'Hits', 'Misses', 'Evictions']) {
+        const cell = page.locator(`tr#node-3 td[data-label="${label}"]`)
+        await expect(cell).toBeVisible()
+        const box = (await cell.boundingBox())!
+        expect(box.x, label).toBeGreaterThanOrEqual(0)
+        expect(box.x + box.width, label).toBeLessThanOrEqual(viewport.width)
+      }
+      expect(await page.locator('tr#node-0').evaluate((tr) => getComputedStyle(tr).display)).toBe(size === 'phone' ? 'block' : 'table-row')
+      await checkPage(page, testInfo, `cluster-${size}`)
+
+      await page.getByRole('textbox', { name: 'Key' }).fill('pg:greeting')
+      await page.getByRole('button', { name: 'Locate' }).click()
+      await expect(page.getByRole('status')).toContainText('pg:greeting goes to node 1')
+      await checkPage(page, testInfo, `cluster-located-${size}`)
+
+      await page.getByRole('textbox', { name: 'Key' }).fill('')
+      await page.getByRole('button', { name: 'Locate' }).click()
+      await expect(page.getByRole('alert')).toContainText('Type a key to locate')
+      await checkPage(page, testInfo, `cluster-empty-locate-${size}`)
+
+      await page.goto('/cluster?node=2#node-2')
+      await expect(page.locator('tr.pointed')).toContainText('your session')
+      await checkPage(page, testInfo, `cluster-pointed-${size}`)
+    })
+
+    test('with a node down: the cluster page, a re-hashed key, the session page and the playground', async ({ page, downURL }, testInfo) => {
+      await page.goto(`${downURL}/cluster`)
+      const row = page.locator('tr#node-2')
+      await expect(row.locator('.badge.down')).toBeVisible()
+      const error = row.locator('.node-error')
+      await expect(error).toContainText('ECONNREFUSED')
+      const badge = await row.locator('.badge.down').boundingBox()
+      const message = await error.boundingBox()
+      expect(message!.y).toBeGreaterThanOrEqual(badge!.y + badge!.height - 1) // the error under the status
+      await checkPage(page, testInfo, `cluster-down-${size}`)
+
+      await page.getByRole('textbox', { name: 'Key' }).fill('key5')
+      await page.getByRole('button', { name: 'Locate' }).click()
+      const warning = page.locator('.answer .warning')
+      await expect(warning).toHaveText(/Its own node \(2\) is down/)
+      await expect(warning).toHaveCSS('background-color', 'rgb(255, 244, 214)') // the warning style, not success
+      await checkPage(page, testInfo, `cluster-down-located-${size}`)
+
+      await page.goto(`${downURL}/`)
+      await checkPage(page, testInfo, `session-down-${size}`)
+      const playground = await page.goto(`${downURL}/memcache`)
+      if (playground!.status() === 200) await checkPage(page, testInfo, `playground-down-${size}`)
+    })
+
+    test('the playground and the error pages', async ({ page }, testInfo) => {
+      const playground = await page.goto('/memcache')
+      expect(playground!.status()).toBe(200)
+      await expect(page.getByRole('link', { name: 'Playground', exact: true })).toHaveAttribute('aria-current', 'page')
+      await checkPage(page, testInfo, `playground-${size}`)
+
+      const missing = await page.goto('/no-such-page')
+      expect(missing!.status()).toBe(404)
+      await checkPage(page, testInfo, `not-found-${size}`)
+      const bad = await page.goto('/%<script>')
+      expect(bad!.status()).toBe(400)
+      await expect(page.getByRole('heading', { level: 1 })).toBeVisible()
+      await checkPage(page, testInfo, `bad-url-${size}`)
+    })
+  })
+}
