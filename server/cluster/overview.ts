@@ -18,6 +18,9 @@ export const LOOKUP_PREFIX = 'pg:'
 export interface NodeOverview {
   index: number
   address: string
+  /** How this app speaks to the node: 'binary' (memjs) or 'meta', and whether over TLS. */
+  protocol: string
+  tls: boolean
   weight: number
   /** weight / total weight: the share of keys the weights promise. */
   expectedShare: number
@@ -87,6 +90,8 @@ async function fetchOverview (client: MemcacheClient, sample: (live: string) => 
       return {
         index,
         address: node.label,
+        protocol: node.transport.protocol,
+        tls: node.transport.tls,
         weight: node.address.weight,
         expectedShare: node.address.weight / totalWeight,
         sampleShare: shares[index]!,

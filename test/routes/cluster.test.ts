@@ -2,13 +2,16 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { connect } from 'node:net'
-import { buildTestApp, eventually, startCluster, Visitor } from '../helper.ts'
+import { connect as connectTls } from 'node:tls'
+import { readFileSync } from 'node:fs'
+import { buildTestApp, eventually, MEMCACHED_ENV, PROTOCOL, startCluster, Visitor } from '../helper.ts'
 
-interface NodeJson { weight: number, sampleShare: number, expectedShare: number, up: boolean, items: number, address: string, error: string | null }
+interface NodeJson { protocol: string, tls: boolean, weight: number, sampleShare: number, expectedShare: number, up: boolean, items: number, address: string, error: string | null }
 
 /** The version a node reports for itself, asked with memcached's text `version` command. */
 async function reportedVersion (port: number): Promise<string> {
-  const socket = connect(port, '127.0.0.1')
+  const ca = MEMCACHED_ENV.MEMCACHED_TLS_CA
+  const socket = ca ? connectTls({ host: '127.0.0.1', port, ca: readFileSync(ca) }) : connect(port, '127.0.0.1')
   socket.write('version\r\n')
   let text = ''
   for await (const chunk of socket) {
@@ -35,8 +38,12 @@ test('/cluster.json: shares within 2 points of the weights, node stats, a stoppe
     assert.equal(node.up, true)
     assert.equal(node.version, await reportedVersion(Number(node.address.split(':').pop())))
     assert.equal(node.limitBytes, node.weight * 8 * 1024 * 1024)
+    assert.equal(node.protocol, PROTOCOL)
+    assert.equal(node.tls, MEMCACHED_ENV.MEMCACHED_TLS === 'on')
   }
   assert.equal(body.nodes.reduce((sum: number, n: NodeJson) => sum + n.items, 0), 1) // the session
+  const page = (await app.inject({ url: '/cluster' })).body
+  assert.equal(page.match(new RegExp(`<span class="protocol[^>]*>${PROTOCOL}${MEMCACHED_ENV.MEMCACHED_TLS === 'on' ? ' · TLS' : ''}</span>`, 'g'))?.length, 4)
 
   await cluster.nodes[2]!.stop('SIGKILL')
   // The stats are cached for a second: the dead node shows as soon as they are fetched again.
