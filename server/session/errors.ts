@@ -1,8 +1,10 @@
 // What a session change can run into, with the HTTP status each one deserves.
 
 export class SessionError extends Error {
-  constructor (message: string, readonly statusCode: number) {
+  readonly statusCode: number
+  constructor (message: string, statusCode: number) {
     super(message)
+    this.statusCode = statusCode
   }
 }
 
