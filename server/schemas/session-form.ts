@@ -22,11 +22,20 @@ export const sessionFormSchema = {
   }
 } as const
 
+/** End session: the CSRF token only. */
+export const endFormSchema = {
+  body: {
+    type: 'object',
+    properties: { [CSRF_FIELD]: { type: 'string' } }
+  }
+} as const
+
 export const NOTICES = {
   saved: 'Saved.',
   deleted: 'Deleted.',
   unchanged: 'That key already had this value; nothing was written.',
-  absent: 'There was no such key, so there was nothing to delete.'
+  absent: 'There was no such key, so there was nothing to delete.',
+  ended: 'Your session was ended: its record was deleted from memcached and its cookie cleared. A new one is stored when you change something.'
 } as const
 
 export type NoticeCode = keyof typeof NOTICES
