@@ -5,6 +5,7 @@ import { clusterOverview, locateKey, type ClusterOverview, type KeyLocation } fr
 import { barChart, niceMax } from '../cluster/chart.ts'
 import { encodeKey } from '../memcache/keys.ts'
 import { InvalidKeyError } from '../memcache/errors.ts'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { clusterQuerySchema, type ClusterQuery } from '../schemas/cluster.ts'
 
 const percent = (share: number) => `${(share * 100).toFixed(1)}%`
@@ -55,14 +56,14 @@ export default async function clusterRoutes (app: FastifyInstance) {
     return { overview, found }
   }
 
-  app.get('/cluster', { schema: clusterQuerySchema }, async function showCluster (request, reply) {
-    const query = request.query as ClusterQuery
+  app.withTypeProvider<TypeBoxTypeProvider>().get('/cluster', { schema: clusterQuerySchema }, async function showCluster (request, reply) {
+    const query = request.query
     const { overview, found } = await render(reply, query)
     return reply.view('cluster.ejs', { title: 'Cluster', overview, charts: charts(overview), found, key: query.key ?? '', percent })
   })
 
-  app.get('/cluster.json', { schema: clusterQuerySchema }, async function clusterJson (request, reply) {
-    const { overview, found } = await render(reply, request.query as ClusterQuery)
+  app.withTypeProvider<TypeBoxTypeProvider>().get('/cluster.json', { schema: clusterQuerySchema }, async function clusterJson (request, reply) {
+    const { overview, found } = await render(reply, request.query)
     return { ...overview, lookup: found.location ?? undefined, error: found.error ?? undefined }
   })
 }

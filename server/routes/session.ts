@@ -2,7 +2,8 @@
 // ends it. A change answers 303 to GET / (reloading the page never re-posts); a refused change
 // answers the page itself with a 4xx status, the message next to the form and the form still
 // filled in. The form guard (plugins/csrf.ts) opens the session and checks shape and CSRF token.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { CSRF_FIELD, csrfToken } from '../session/csrf.ts'
 import { SessionError, SessionInputError } from '../session/errors.ts'
 import type { OpenedSession } from '../session/open.ts'
@@ -49,15 +50,16 @@ export default async function sessionRoutes (app: FastifyInstance) {
   const refuse: RefusalPage = (request, reply, opened, { status, reason, form }) =>
     renderPage(reply, opened, { status, error: REFUSALS[reason], form })
   const formGuard = app.formGuard(refuse)
+  const typed = app.withTypeProvider<TypeBoxTypeProvider>()
 
-  app.get('/', { schema: sessionPageSchema }, async function showSession (request: FastifyRequest<{ Querystring: { notice?: string } }>, reply) {
+  typed.get('/', { schema: sessionPageSchema }, async function showSession (request, reply) {
     const opened = await app.sessions.open(request, reply)
     const code = request.query.notice
     const notice = code && Object.hasOwn(NOTICES, code) ? NOTICES[code as NoticeCode] : undefined
     return renderPage(reply, opened, { notice })
   })
 
-  app.post('/', { schema: sessionFormSchema, attachValidation: true, preHandler: formGuard }, async function changeSession (request: FastifyRequest<{ Body: SessionForm }>, reply) {
+  typed.post('/', { schema: sessionFormSchema, attachValidation: true, preHandler: formGuard }, async function changeSession (request, reply) {
     const opened = guardedSession(request)
     const form = request.body
     try {
@@ -71,7 +73,7 @@ export default async function sessionRoutes (app: FastifyInstance) {
   })
 
   // Logout: the record is deleted on the server and the cookie cleared (OWASP session management).
-  app.post('/end', { schema: endFormSchema, attachValidation: true, preHandler: formGuard }, async function endSession (request, reply) {
+  typed.post('/end', { schema: endFormSchema, attachValidation: true, preHandler: formGuard }, async function endSession (request, reply) {
     const { session } = guardedSession(request)
     await session.end()
     request.log.info({ session: app.sessions.logId(session.id) }, 'session ended')

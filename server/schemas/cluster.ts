@@ -1,10 +1,10 @@
-export interface ClusterQuery {
-  key?: string
-}
+// /cluster and /cluster.json: `?key=` names a key to look up.
+import { Type, type Static } from 'typebox'
 
-export const clusterQuerySchema = {
-  querystring: {
-    type: 'object',
-    properties: { key: { type: 'string', maxLength: 1000 } }
-  }
-} as const
+export const clusterQuery = Type.Object({
+  key: Type.Optional(Type.String({ maxLength: 1000 }))
+})
+
+export type ClusterQuery = Static<typeof clusterQuery>
+
+export const clusterQuerySchema = { querystring: clusterQuery }

@@ -1,34 +1,24 @@
 // The session form: the original's fields (`action` = set|del, `key`, `val`) plus the CSRF token.
 // Only the shape is checked here (single string fields); the rules live in the route so that a
 // bad value comes back as the page with a message next to the form.
+import { Type, type Static } from 'typebox'
 import { CSRF_FIELD } from '../session/csrf.ts'
 
-export interface SessionForm {
-  action?: string
-  key?: string
-  val?: string
-  [CSRF_FIELD]?: string
-}
+export const sessionForm = Type.Object({
+  action: Type.Optional(Type.String()),
+  key: Type.Optional(Type.String()),
+  val: Type.Optional(Type.String()),
+  [CSRF_FIELD]: Type.Optional(Type.String())
+})
 
-export const sessionFormSchema = {
-  body: {
-    type: 'object',
-    properties: {
-      action: { type: 'string' },
-      key: { type: 'string' },
-      val: { type: 'string' },
-      [CSRF_FIELD]: { type: 'string' }
-    }
-  }
-} as const
+export type SessionForm = Static<typeof sessionForm>
+
+export const sessionFormSchema = { body: sessionForm }
 
 /** End session: the CSRF token only. */
-export const endFormSchema = {
-  body: {
-    type: 'object',
-    properties: { [CSRF_FIELD]: { type: 'string' } }
-  }
-} as const
+export const endForm = Type.Object({ [CSRF_FIELD]: Type.Optional(Type.String()) })
+
+export const endFormSchema = { body: endForm }
 
 export const NOTICES = {
   saved: 'Saved.',
@@ -40,9 +30,6 @@ export const NOTICES = {
 
 export type NoticeCode = keyof typeof NOTICES
 
-export const sessionPageSchema = {
-  querystring: {
-    type: 'object',
-    properties: { notice: { type: 'string' } }
-  }
-} as const
+export const sessionPageQuery = Type.Object({ notice: Type.Optional(Type.String()) })
+
+export const sessionPageSchema = { querystring: sessionPageQuery }
