@@ -63,6 +63,7 @@ export async function openSession (deps: OpenDeps, cookie: VerifiedCookie | null
   }
   const now = clock()
   const content = cookie ? format.read(cookie.value) : null
+  const renew = cookie?.renew ?? false
   if (!content) return { session: await start(deps, hooks), replaced: null }
 
   const { id, createdAt } = content
@@ -79,7 +80,7 @@ export async function openSession (deps: OpenDeps, cookie: VerifiedCookie | null
       // Stored meanwhile (a change whose new cookie this request does not carry yet): the session,
       // and its cookie without the mark. Not stored: taken up, still unstored.
       const session = new Session({ id, createdAt, stored: found !== undefined, state: found ?? { data: new Map(), cas: null } }, store, options.limits, hooks)
-      if (found || cookie!.renew) writeCookie(session)
+      if (found || renew) writeCookie(session)
       return { session, replaced: null }
     }
   }
@@ -87,7 +88,7 @@ export async function openSession (deps: OpenDeps, cookie: VerifiedCookie | null
   const stored = await store.load(id)
   if (!stored) return { session: await start(deps, hooks), replaced: 'expired' }
   const session = new Session({ id, createdAt: createdAt ?? now, stored: true, state: stored }, store, options.limits, hooks)
-  if (cookie!.renew) writeCookie(session) // signed with an older secret
+  if (renew) writeCookie(session) // signed with an older secret
   return { session, replaced: null }
 }
 
