@@ -104,7 +104,11 @@ export class SessionStore {
   async loadIssued (id: string): Promise<StoredSession | 'ended' | undefined> {
     let found
     try {
-      found = await this.#client.getAndTouch(id, this.#ttl)
+      found = await this.#client.getAndTouch(id, this.#ttl).catch((error: unknown) => {
+        // As in `load`: the node that timed out is marked dead, the one retry goes where the key routes now.
+        if (error instanceof TimeoutError) return this.#client.getAndTouch(id, this.#ttl)
+        throw error
+      })
     } catch (error) {
       if (error instanceof ValueFormatError) return 'ended'
       throw error

@@ -188,3 +188,28 @@ test('tornado format stays eager: its cookie is the bare id, so a first visit st
   const unknown = await open(newSessionId())
   assert.equal(unknown.replaced, 'expired')
 })
+
+test('a marked cookie whose node hangs: the one retry goes where the id routes now', async (t) => {
+  const cluster = await startCluster(t, [1, 1])
+  const mc = makeClient(t, cluster, { timeoutMs: 200 })
+  const format = cookieFormat('fastify', 'uc', ['a-secret-that-is-long-enough-0123456789'])
+  const now = Math.floor(Date.now() / 1000)
+  const deps: OpenDeps = {
+    store: new SessionStore(mc, { ttlSeconds: TTL, limits: DEFAULT_LIMITS }),
+    format,
+    options: { ttlSeconds: TTL, maxAgeSeconds: MAX_AGE, limits: DEFAULT_LIMITS, clockSkewSeconds: SKEW },
+    clock: () => now,
+    newId: newSessionId
+  }
+  const id = newSessionId()
+  const pid = cluster.nodes[mc.nodeIndexFor(id)!]!.pid!
+  process.kill(pid, 'SIGSTOP')
+  let opened
+  try {
+    opened = await openSession(deps, { value: `${id}.${now}.new`, renew: false }, () => {})
+  } finally {
+    process.kill(pid, 'SIGCONT')
+  }
+  assert.equal(opened.session.id, id)
+  assert.equal(opened.session.stored, false)
+})
