@@ -72,7 +72,8 @@ async function main () {
   const cluster = await new LocalCluster(nodes).killOnExit().start()
   const mc = new MemcacheClient({ servers: cluster.servers })
   const port = await freePort()
-  const app = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  // The app runs under the same Node flags as this script (a TypeScript loader, if any).
+  const app = spawn(process.execPath, [...process.execArgv, 'server/main.ts'], {
     cwd: root,
     env: { PATH: process.env.PATH, NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1', MEMCACHED_SERVERS: cluster.serversSetting, COOKIE_SECRET: SECRET, COOKIE_FORMAT },
     stdio: ['ignore', 'ignore', 'inherit']
