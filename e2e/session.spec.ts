@@ -79,24 +79,28 @@ test('a form with a forged CSRF token is refused and changes nothing', async ({ 
   await expect(s.row('safe')).not.toContainText('changed')
 })
 
-test('End session deletes the session; the old cookie brings nothing back', async ({ sessionPage: s, page, context }) => {
-  await s.goto()
-  await s.submit('set', 'private', 'data')
-  await expect(s.row('private')).toBeVisible()
-  const old = (await context.cookies()).find((c) => c.name === 'uc')!
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false })
 
-  await page.getByRole('button', { name: 'End session' }).click()
-  await expect(page.getByRole('status')).toContainText('Your session was ended')
-  await expect(page.getByText('Empty: set a key above.')).toBeVisible()
-  const fresh = (await context.cookies()).find((c) => c.name === 'uc')!
-  expect(fresh.value.slice(0, 32)).not.toEqual(old.value.slice(0, 32))
+  test('End session deletes the session; the old cookie brings nothing back', async ({ sessionPage: s, page, context }) => {
+    await s.goto()
+    await s.submit('set', 'private', 'data')
+    await expect(s.row('private')).toBeVisible()
+    const old = (await context.cookies()).find((c) => c.name === 'uc')!
 
-  // Replaying the old cookie, as someone who copied it would: a new, empty session.
-  await context.clearCookies()
-  await context.addCookies([old])
-  await page.goto('/')
-  await expect(page.getByText('Empty: set a key above.')).toBeVisible()
-  await expect(s.row('private')).toHaveCount(0)
-  const replayed = (await context.cookies()).find((c) => c.name === 'uc')!
-  expect(replayed.value.slice(0, 32)).not.toEqual(old.value.slice(0, 32))
+    await page.getByRole('button', { name: 'End session' }).click()
+    await expect(page.getByRole('status')).toContainText('Your session was ended')
+    await expect(page.getByText('Empty: set a key above.')).toBeVisible()
+    const fresh = (await context.cookies()).find((c) => c.name === 'uc')!
+    expect(fresh.value.slice(0, 32)).not.toEqual(old.value.slice(0, 32))
+
+    // Replaying the old cookie, as someone who copied it would: a new, empty session.
+    await context.clearCookies()
+    await context.addCookies([old])
+    await page.goto('/')
+    await expect(page.getByText('Empty: set a key above.')).toBeVisible()
+    await expect(s.row('private')).toHaveCount(0)
+    const replayed = (await context.cookies()).find((c) => c.name === 'uc')!
+    expect(replayed.value.slice(0, 32)).not.toEqual(old.value.slice(0, 32))
+  })
 })

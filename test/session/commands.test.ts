@@ -32,6 +32,8 @@ test('a first visit costs nothing, a page view one command, an uncontended write
 
   const first = await commandsDuring(mc, () => visitor.get())
   assert.deepEqual(first, { total: 0, by: {} }) // lazy: nothing stored until the first change
+  const unstored = await commandsDuring(mc, () => visitor.get())
+  assert.deepEqual(unstored, { total: 1, by: { cmd_touch: 1 } }) // back before any change: one get-and-touch (a miss)
 
   const firstWrite = await commandsDuring(mc, () => visitor.post({ action: 'set', key: 'first', val: 'v' }))
   assert.deepEqual(firstWrite, { total: 2, by: { cmd_touch: 1, cmd_set: 1 } }) // get-and-touch (a miss), then add
