@@ -59,7 +59,8 @@ async function openSession (app: App): Promise<Visitor> {
   if (csrf) body.set('_csrf', csrf)
   const posted = await fetch(base, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) }, body })
   if (posted.status !== 303) throw new Error(`${app.name}: priming POST answered ${posted.status}`)
-  cookie ||= posted.headers.getSetCookie()[0]!.split(';')[0]!
+  // Ours re-issues its cookie when the first change stores the session (lazy sessions): keep the new one.
+  cookie = posted.headers.getSetCookie()[0]?.split(';')[0] ?? cookie
   return { cookie, csrf }
 }
 

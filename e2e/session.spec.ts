@@ -68,10 +68,39 @@ test('markup in keys and values is shown as text, never run', async ({ sessionPa
 test('a form with a forged CSRF token is refused and changes nothing', async ({ sessionPage: s, page }) => {
   await s.goto()
   await s.submit('set', 'safe', 'value')
-  await page.locator('input[name="_csrf"]').evaluate((input: HTMLInputElement) => { input.value = 'forged' })
+  await page.locator('input[name="_csrf"]').evaluateAll((inputs: HTMLInputElement[]) => { for (const input of inputs) input.value = 'forged' })
   await s.submit('set', 'safe', 'changed')
+  await expect(page.getByRole('alert')).toContainText('CSRF check failed')
+  await page.locator('input[name="_csrf"]').evaluateAll((inputs: HTMLInputElement[]) => { for (const input of inputs) input.value = 'forged' })
+  await page.getByRole('button', { name: 'End session' }).click() // the other form is guarded too
   await expect(page.getByRole('alert')).toContainText('CSRF check failed')
   await page.goto('/')
   await expect(s.row('safe')).toContainText('value')
   await expect(s.row('safe')).not.toContainText('changed')
+})
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false })
+
+  test('End session deletes the session; the old cookie brings nothing back', async ({ sessionPage: s, page, context }) => {
+    await s.goto()
+    await s.submit('set', 'private', 'data')
+    await expect(s.row('private')).toBeVisible()
+    const old = (await context.cookies()).find((c) => c.name === 'uc')!
+
+    await page.getByRole('button', { name: 'End session' }).click()
+    await expect(page.getByRole('status')).toContainText('Your session was ended')
+    await expect(page.getByText('Empty: set a key above.')).toBeVisible()
+    const fresh = (await context.cookies()).find((c) => c.name === 'uc')!
+    expect(fresh.value.slice(0, 32)).not.toEqual(old.value.slice(0, 32))
+
+    // Replaying the old cookie, as someone who copied it would: a new, empty session.
+    await context.clearCookies()
+    await context.addCookies([old])
+    await page.goto('/')
+    await expect(page.getByText('Empty: set a key above.')).toBeVisible()
+    await expect(s.row('private')).toHaveCount(0)
+    const replayed = (await context.cookies()).find((c) => c.name === 'uc')!
+    expect(replayed.value.slice(0, 32)).not.toEqual(old.value.slice(0, 32))
+  })
 })

@@ -6,6 +6,7 @@ import type { Config } from './config.ts'
 import { parseForm } from './forms.ts'
 import memcachePlugin from './plugins/memcache.ts'
 import sessionPlugin, { COOKIE_NAME } from './plugins/session.ts'
+import csrfPlugin from './plugins/csrf.ts'
 import { cookieFormat } from './session/cookie-format.ts'
 import viewsPlugin from './plugins/views.ts'
 import errorPages, { answerClientError, answerFrameworkError } from './plugins/error-pages.ts'
@@ -63,6 +64,7 @@ export async function buildApp (config: Config, logger: FastifyServerOptions['lo
     secure: config.cookieSecure,
     format
   })
+  await app.register(csrfPlugin)
   await app.register(errorPages)
   await app.register(gracefulClose)
 

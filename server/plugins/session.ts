@@ -1,22 +1,18 @@
-// Opens the session of a request: reads and verifies the signed `uc` cookie, loads the record
-// (one get-and-touch), and starts a fresh session when there is none to load. Routes call
-// `app.sessions.open(request, reply)` explicitly where they need one.
+// Sessions for routes: `app.sessions.open(request, reply)` verifies the signed `uc` cookie and
+// opens the session (server/session/open.ts), writing or clearing the cookie when the session says so.
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { createHmac } from 'node:crypto'
 import { newSessionId } from '../session/ids.ts'
 import type { CookieFormat } from '../session/cookie-format.ts'
-import { Session } from '../session/session.ts'
+import type { Session } from '../session/session.ts'
 import { SessionStore } from '../session/store.ts'
 import type { SessionLimits } from '../session/limits.ts'
+import { DEFAULT_CLOCK_SKEW_SECONDS, openSession, type OpenDeps, type OpenedSession } from '../session/open.ts'
+
+export type { OpenedSession } from '../session/open.ts'
 
 export const COOKIE_NAME = 'uc'
-
-export interface OpenedSession {
-  session: Session
-  /** Why a fresh session was started although the request brought a valid cookie. */
-  replaced: 'expired' | 'max-age' | null
-}
 
 export interface SessionPluginOptions {
   ttlSeconds: number
@@ -39,53 +35,36 @@ declare module 'fastify' {
 }
 
 async function sessionPlugin (app: FastifyInstance, options: SessionPluginOptions) {
-  const store = new SessionStore(app.memcache, { ttlSeconds: options.ttlSeconds, limits: options.limits })
-  const logKey = app.config.cookieSecrets[0]!
-
   const { format } = options
+  const logKey = app.config.cookieSecrets[0]!
+  const deps: OpenDeps = {
+    store: new SessionStore(app.memcache, { ttlSeconds: options.ttlSeconds, limits: options.limits }),
+    format,
+    options: { ttlSeconds: options.ttlSeconds, maxAgeSeconds: options.maxAgeSeconds, limits: options.limits, clockSkewSeconds: DEFAULT_CLOCK_SKEW_SECONDS },
+    clock: () => Math.floor(Date.now() / 1000),
+    newId: newSessionId
+  }
 
-  function setCookie (request: FastifyRequest, reply: FastifyReply, session: Session): void {
+  function writeCookie (request: FastifyRequest, reply: FastifyReply, session: Session | null): void {
+    const attributes = { httpOnly: true, sameSite: 'lax', path: '/', secure: options.secure === 'always' || request.protocol === 'https' } as const
+    if (!session) {
+      reply.clearCookie(COOKIE_NAME, attributes)
+      return
+    }
     reply.setCookie(COOKIE_NAME, format.write(session), {
+      ...attributes,
       signed: true,
-      httpOnly: true,
-      sameSite: 'lax',
-      path: '/',
-      secure: options.secure === 'always' || request.protocol === 'https',
       // The browser may drop it when the absolute lifetime ends; memcached forgets it when idle.
-      maxAge: format.maxAgeSeconds(session.createdAt, options.maxAgeSeconds, nowSeconds()),
+      maxAge: format.maxAgeSeconds(session.createdAt, options.maxAgeSeconds, deps.clock()),
       encode: format.encode
     })
   }
 
-  async function start (request: FastifyRequest, reply: FastifyReply): Promise<Session> {
-    for (;;) {
-      const id = newSessionId()
-      if (await store.create(id)) {
-        const session = new Session(id, nowSeconds(), { data: new Map(), cas: null }, store, options.limits)
-        setCookie(request, reply, session)
-        return session
-      }
-    }
-  }
-
-  async function open (request: FastifyRequest, reply: FastifyReply): Promise<OpenedSession> {
+  function open (request: FastifyRequest, reply: FastifyReply): Promise<OpenedSession> {
     const raw = request.cookies[COOKIE_NAME]
     const unsigned = raw ? request.unsignCookie(raw) : null
-    const cookie = unsigned?.valid && unsigned.value !== null ? format.read(unsigned.value) : null
-    if (!cookie) return { session: await start(request, reply), replaced: null }
-
-    // A format without a creation time (tornado) has no absolute lifetime.
-    if (cookie.createdAt !== null && nowSeconds() - cookie.createdAt >= options.maxAgeSeconds) {
-      await store.destroy(cookie.id)
-      return { session: await start(request, reply), replaced: 'max-age' }
-    }
-    const stored = await store.load(cookie.id)
-    // A signed id that memcached does not hold is never adopted: a new id, not the old one.
-    if (!stored) return { session: await start(request, reply), replaced: 'expired' }
-
-    const session = new Session(cookie.id, cookie.createdAt ?? nowSeconds(), stored, store, options.limits)
-    if (unsigned!.renew) setCookie(request, reply, session) // signed with an older secret
-    return { session, replaced: null }
+    const cookie = unsigned?.valid && unsigned.value !== null ? { value: unsigned.value, renew: unsigned.renew } : null
+    return openSession(deps, cookie, (session) => writeCookie(request, reply, session))
   }
 
   app.decorate('sessions', {
@@ -93,10 +72,6 @@ async function sessionPlugin (app: FastifyInstance, options: SessionPluginOption
     limits: options.limits,
     logId: (id: string) => createHmac('sha256', logKey).update(id).digest('hex').slice(0, 12)
   })
-}
-
-function nowSeconds (): number {
-  return Math.floor(Date.now() / 1000)
 }
 
 export default fp(sessionPlugin, { name: 'sessions', dependencies: ['memcache', '@fastify/cookie'] })

@@ -7,6 +7,7 @@ import { barChart, niceMax, type BarChart } from '../cluster/chart.ts'
 import { encodeKey } from '../memcache/keys.ts'
 import { formatCount } from '../format.ts'
 import { InvalidKeyError } from '../memcache/errors.ts'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { clusterQuerySchema, type ClusterQuery } from '../schemas/cluster.ts'
 
 const percent = (share: number) => `${(share * 100).toFixed(1)}%`
@@ -75,8 +76,8 @@ export default async function clusterRoutes (app: FastifyInstance) {
   // changes: rendered once per overview, so a visitor polling /cluster costs little more than JSON.
   const plainPages = new WeakMap<ClusterOverview, string>()
 
-  app.get('/cluster', { schema: clusterQuerySchema }, async function showCluster (request, reply) {
-    const query = request.query as ClusterQuery
+  app.withTypeProvider<TypeBoxTypeProvider>().get('/cluster', { schema: clusterQuerySchema }, async function showCluster (request, reply) {
+    const query = request.query
     const { overview, found } = await render(reply, query)
     const pointed = query.node !== undefined && query.node < overview.nodes.length ? query.node : null
     const plain = query.key === undefined && pointed === null
@@ -88,8 +89,8 @@ export default async function clusterRoutes (app: FastifyInstance) {
     return reply.type('text/html; charset=utf-8').send(html)
   })
 
-  app.get('/cluster.json', { schema: clusterQuerySchema }, async function clusterJson (request, reply) {
-    const { overview, found } = await render(reply, request.query as ClusterQuery)
+  app.withTypeProvider<TypeBoxTypeProvider>().get('/cluster.json', { schema: clusterQuerySchema }, async function clusterJson (request, reply) {
+    const { overview, found } = await render(reply, request.query)
     return { ...overview, lookup: found.location ?? undefined, error: found.error ?? undefined }
   })
 }

@@ -1,11 +1,13 @@
 // The tutorial's client API, call by call, on the real cluster: GET /memcache shows a card per
 // step; POST /memcache runs one and shows the call and its result as the interpreter would.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { Session } from '../session/session.ts'
 import { MemcacheClient } from '../memcache/client.ts'
 import { CARDS } from '../playground/cards.ts'
 import { knownOp, MAX_KEY_BYTES, PLAYGROUND_PREFIX, PlaygroundInputError, runCommand, type PlaygroundInput, type Transcript } from '../playground/commands.ts'
-import { CSRF_FIELD, csrfToken, verifyCsrfToken } from '../session/csrf.ts'
+import { CSRF_FIELD, csrfToken } from '../session/csrf.ts'
+import { guardedSession } from '../plugins/csrf.ts'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { playgroundFormSchema } from '../schemas/playground.ts'
 
 interface PageState {
@@ -47,15 +49,13 @@ export default async function playgroundRoutes (app: FastifyInstance) {
     return render(reply, session)
   })
 
-  app.post('/memcache', { schema: playgroundFormSchema, attachValidation: true }, async function runPlayground (request: FastifyRequest<{ Body: PlaygroundInput & { [CSRF_FIELD]?: string } }>, reply) {
-    const { session } = await app.sessions.open(request, reply)
-    if (request.validationError || typeof request.body !== 'object' || request.body === null) {
-      return render(reply, session, { status: 400, error: { op: undefined, message: 'Each field may be sent once, as text.' } })
-    }
+  const formGuard = app.formGuard((request, reply, { session }, { reason, form }) => reason === 'csrf'
+    ? render(reply, session, { status: 403, error: { op: form?.op, message: 'This form has expired or did not come from this site (CSRF check failed). Submit it again.' }, form })
+    : render(reply, session, { status: 400, error: { op: undefined, message: 'Each field may be sent once, as text.' } }))
+
+  app.withTypeProvider<TypeBoxTypeProvider>().post('/memcache', { schema: playgroundFormSchema, attachValidation: true, preHandler: formGuard }, async function runPlayground (request, reply) {
+    const { session } = guardedSession(request)
     const form = request.body
-    if (!verifyCsrfToken(app.config.cookieSecrets, session.id, form[CSRF_FIELD])) {
-      return render(reply, session, { status: 403, error: { op: form.op, message: 'This form has expired or did not come from this site (CSRF check failed). Submit it again.' }, form })
-    }
     try {
       const transcript = await runCommand({ a: app.memcache, b: second }, form)
       return render(reply, session, { transcript, form })

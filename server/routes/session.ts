@@ -1,15 +1,23 @@
-// The tutorial's finale: GET / shows the session, POST / sets or deletes one key of it.
-// A change answers 303 to GET / (reloading the page never re-posts); a refused change answers
-// the page itself with a 4xx status, the message next to the form and the form still filled in.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { CSRF_FIELD, csrfToken, verifyCsrfToken } from '../session/csrf.ts'
+// The tutorial's finale: GET / shows the session, POST / sets or deletes one key of it, POST /end
+// ends it. A change answers 303 to GET / (reloading the page never re-posts); a refused change
+// answers the page itself with a 4xx status, the message next to the form and the form still
+// filled in. The form guard (plugins/csrf.ts) opens the session and checks shape and CSRF token.
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { CSRF_FIELD, csrfToken } from '../session/csrf.ts'
 import { SessionError, SessionInputError } from '../session/errors.ts'
-import type { OpenedSession } from '../plugins/session.ts'
-import { NOTICES, sessionFormSchema, sessionPageSchema, type NoticeCode, type SessionForm } from '../schemas/session-form.ts'
+import type { OpenedSession } from '../session/open.ts'
+import { guardedSession, type RefusalPage } from '../plugins/csrf.ts'
+import { endFormSchema, NOTICES, sessionFormSchema, sessionPageSchema, type NoticeCode, type SessionForm } from '../schemas/session-form.ts'
 
 const REPLACED_NOTICES = {
   expired: 'Your previous session had expired, or the memcached node holding it is unavailable, so a new session was started.',
   'max-age': 'Your previous session reached its maximum lifetime, so a new session was started.'
+} as const
+
+const REFUSALS = {
+  'invalid-form': 'The form must be sent once, as fields action, key and val (application/x-www-form-urlencoded).',
+  csrf: 'This form has expired or did not come from this site (CSRF check failed). It is shown again: submit it once more.'
 } as const
 
 interface PageState {
@@ -44,22 +52,21 @@ export default async function sessionRoutes (app: FastifyInstance) {
     })
   }
 
-  app.get('/', { schema: sessionPageSchema }, async function showSession (request: FastifyRequest<{ Querystring: { notice?: string } }>, reply) {
+  const refuse: RefusalPage = (request, reply, opened, { status, reason, form }) =>
+    renderPage(reply, opened, { status, error: REFUSALS[reason], form })
+  const formGuard = app.formGuard(refuse)
+  const typed = app.withTypeProvider<TypeBoxTypeProvider>()
+
+  typed.get('/', { schema: sessionPageSchema }, async function showSession (request, reply) {
     const opened = await app.sessions.open(request, reply)
     const code = request.query.notice
     const notice = code && Object.hasOwn(NOTICES, code) ? NOTICES[code as NoticeCode] : undefined
     return renderPage(reply, opened, { notice })
   })
 
-  app.post('/', { schema: sessionFormSchema, attachValidation: true }, async function changeSession (request: FastifyRequest<{ Body: SessionForm }>, reply) {
-    const opened = await app.sessions.open(request, reply)
-    if (request.validationError || typeof request.body !== 'object' || request.body === null) {
-      return renderPage(reply, opened, { status: 400, error: 'The form must be sent once, as fields action, key and val (application/x-www-form-urlencoded).' })
-    }
+  typed.post('/', { schema: sessionFormSchema, attachValidation: true, preHandler: formGuard }, async function changeSession (request, reply) {
+    const opened = guardedSession(request)
     const form = request.body
-    if (!verifyCsrfToken(app.config.cookieSecrets, opened.session.id, form[CSRF_FIELD])) {
-      return renderPage(reply, opened, { status: 403, error: 'This form has expired or did not come from this site (CSRF check failed). It is shown again: submit it once more.', form })
-    }
     try {
       const notice = await applyChange(opened, form)
       return reply.redirect(`/?notice=${notice}`, 303)
@@ -68,6 +75,14 @@ export default async function sessionRoutes (app: FastifyInstance) {
       request.log.info({ session: app.sessions.logId(opened.session.id), reason: error.message }, 'session change refused')
       return renderPage(reply, opened, { status: error.statusCode, error: error.message, form })
     }
+  })
+
+  // Logout: the record is deleted on the server and the cookie cleared (OWASP session management).
+  typed.post('/end', { schema: endFormSchema, attachValidation: true, preHandler: formGuard }, async function endSession (request, reply) {
+    const { session } = guardedSession(request)
+    await session.end()
+    request.log.info({ session: app.sessions.logId(session.id) }, 'session ended')
+    return reply.redirect('/?notice=ended', 303)
   })
 }
 

@@ -1,15 +1,12 @@
-export interface ClusterQuery {
-  key?: string
-  /** The node to point out (the session page links to its own node this way). */
-  node?: number
-}
+// /cluster and /cluster.json: `?key=` names a key to look up; `?node=` points out one node (the
+// session page links to its own node this way).
+import { Type, type Static } from 'typebox'
 
-export const clusterQuerySchema = {
-  querystring: {
-    type: 'object',
-    properties: {
-      key: { type: 'string', maxLength: 1000 },
-      node: { type: 'integer', minimum: 0, maximum: 999 }
-    }
-  }
-} as const
+export const clusterQuery = Type.Object({
+  key: Type.Optional(Type.String({ maxLength: 1000 })),
+  node: Type.Optional(Type.Integer({ minimum: 0, maximum: 999 }))
+})
+
+export type ClusterQuery = Static<typeof clusterQuery>
+
+export const clusterQuerySchema = { querystring: clusterQuery }

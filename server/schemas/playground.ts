@@ -1,10 +1,22 @@
+// The playground form: every field optional text (each card sends the ones its command needs);
+// the command checks the values and answers next to its card.
+import { Type, type Static } from 'typebox'
 import { CSRF_FIELD } from '../session/csrf.ts'
 
-const text = { type: 'string' } as const
+const text = () => Type.Optional(Type.String())
 
-export const playgroundFormSchema = {
-  body: {
-    type: 'object',
-    properties: { op: text, key: text, val: text, ttl: text, keys: text, pairs: text, delta: text, token: text, [CSRF_FIELD]: text }
-  }
-} as const
+export const playgroundForm = Type.Object({
+  op: text(),
+  key: text(),
+  val: text(),
+  ttl: text(),
+  keys: text(),
+  pairs: text(),
+  delta: text(),
+  token: text(),
+  [CSRF_FIELD]: text()
+})
+
+export type PlaygroundForm = Static<typeof playgroundForm>
+
+export const playgroundFormSchema = { body: playgroundForm }

@@ -1,10 +1,12 @@
 // The two ways `uc` can be written, both plugged into @fastify/cookie as its signer:
-//   fastify (default): `<id>.<created>` + "." + HMAC-SHA256 by @fastify/cookie's own Signer; the
-//                      creation time enforces the absolute lifetime.
+//   fastify (default): `<id>.<created>[.new]` + "." + HMAC-SHA256 by @fastify/cookie's own Signer;
+//                      the creation time enforces the absolute lifetime, `.new` marks an id not
+//                      stored yet (lazy sessions, see session/open.ts).
 //   tornado:           the bare id, signed as Tornado's set_secure_cookie does, so the Python
 //                      original reads it and we read its cookies. Tornado's cookie carries nothing
 //                      beside the id, so the absolute lifetime is off in this mode (Tornado's own
-//                      31-day limit on the signature applies instead).
+//                      31-day limit on the signature applies instead), and sessions are eager: with
+//                      no room for a "not stored yet" marker, the first visit stores the record.
 import { Signer, type UnsignResult } from '@fastify/cookie'
 import { formatSessionCookie, parseSessionCookie } from './cookie-value.ts'
 import { isSessionId } from './ids.ts'
@@ -18,13 +20,23 @@ export interface CookieSigner {
   unsign (signed: string): UnsignResult
 }
 
+/** What a verified cookie says about its session. */
+export interface CookieContent {
+  id: string
+  /** Unix seconds; null when the format does not carry it (tornado). */
+  createdAt: number | null
+  /** Issued by this app and never stored (only lazy formats carry this). */
+  unstored: boolean
+}
+
 export interface CookieFormat {
   signer: CookieSigner
+  /** Whether a new session waits for its first change before anything is stored. */
+  lazy: boolean
   /** How the signed value is put into Set-Cookie. */
   encode?: (value: string) => string
-  write (session: { id: string, createdAt: number }): string
-  /** The id and, when the format carries it, the creation time. */
-  read (value: string): { id: string, createdAt: number | null } | null
+  write (session: { id: string, createdAt: number, stored: boolean }): string
+  read (value: string): CookieContent | null
   /** Cookie Max-Age for a session created at `createdAt`. */
   maxAgeSeconds (createdAt: number, absoluteLifetime: number, now: number): number
 }
@@ -44,15 +56,17 @@ export function cookieFormat (name: CookieFormatName, cookieName: string, secret
       },
       // The value's "|", ":" and "=" are legal cookie characters; Tornado's parser does no %-decoding.
       encode: (value) => value,
+      lazy: false,
       write: ({ id }) => id,
-      read: (value) => (isSessionId(value) ? { id: value, createdAt: null } : null),
+      read: (value) => (isSessionId(value) ? { id: value, createdAt: null, unstored: false } : null),
       maxAgeSeconds: () => TORNADO_EXPIRES_DAYS * 86400
     }
   }
   const signer = new Signer(secrets, 'sha256')
   return {
     signer,
-    write: formatSessionCookie,
+    lazy: true,
+    write: ({ id, createdAt, stored }) => formatSessionCookie({ id, createdAt, unstored: !stored }),
     read: parseSessionCookie,
     maxAgeSeconds: (createdAt, absoluteLifetime, now) => Math.max(0, createdAt + absoluteLifetime - now)
   }

@@ -6,29 +6,56 @@
 //   session[key] = value       await session.set(key, value)
 //   del session[key]           await session.delete(key)   (false, not KeyError, when absent)
 //   session.GetAll()           session.entries() / session.toJSON()
+//
+// Beyond the original: `end()` (logout: the record is deleted, the cookie cleared) and
+// `regenerate()` (a new id for the same data, for apps that add a login).
 import { checkKey, checkValue, type SessionLimits } from './limits.ts'
 import { encodeRecord, type SessionData } from './record.ts'
 import type { SessionStore, StoredSession } from './store.ts'
 
+/** What a session needs from the one who opened it (server/session/open.ts). */
+export interface SessionHooks {
+  /** The cookie must be (re)issued for this session, or cleared (null). */
+  cookie (session: Session | null): void
+  /** Deletes the record of an ended or replaced id so that nothing loads it again. */
+  end (id: string, createdAt: number): Promise<void>
+  newId (): string
+}
+
+export interface SessionInit {
+  id: string
+  createdAt: number
+  /** Whether memcached holds (or held) a record under this id; false for a lazy, unsaved session. */
+  stored: boolean
+  state: StoredSession
+}
+
 export class Session {
+  readonly createdAt: number
   readonly #store: SessionStore
   readonly #limits: SessionLimits
+  readonly #hooks: SessionHooks
+  #id: string
+  #stored: boolean
   #state: StoredSession
-  readonly id: string
-  readonly createdAt: number
 
-  constructor (
-    id: string,
-    createdAt: number,
-    state: StoredSession,
-    store: SessionStore,
-    limits: SessionLimits
-  ) {
-    this.id = id
-    this.createdAt = createdAt
-    this.#state = state
+  constructor (init: SessionInit, store: SessionStore, limits: SessionLimits, hooks: SessionHooks) {
+    this.#id = init.id
+    this.createdAt = init.createdAt
+    this.#stored = init.stored
+    this.#state = init.state
     this.#store = store
     this.#limits = limits
+    this.#hooks = hooks
+  }
+
+  get id (): string {
+    return this.#id
+  }
+
+  /** False until the first change stores the record (lazy sessions). */
+  get stored (): boolean {
+    return this.#stored
   }
 
   get (key: string): unknown {
@@ -64,9 +91,38 @@ export class Session {
     return encodeRecord(this.#state.data)
   }
 
+  /** Logout: the record is deleted and the cookie cleared; the old cookie never loads it again. */
+  async end (): Promise<void> {
+    await this.#hooks.end(this.#id, this.createdAt)
+    this.#state = { data: new Map(), cas: null }
+    this.#hooks.cookie(null)
+  }
+
+  /**
+   * A new id for the same data (call it when privileges change, e.g. at login, against session
+   * fixation): the data is stored under the new id first, then the old record is deleted.
+   * The absolute lifetime still counts from the session's creation.
+   */
+  async regenerate (): Promise<void> {
+    const old = this.#id
+    const data = this.#state.data
+    let id = this.#hooks.newId()
+    if (this.#stored) {
+      while (!(await this.#store.create(id, data))) id = this.#hooks.newId()
+    }
+    this.#id = id
+    this.#state = { data, cas: null }
+    this.#hooks.cookie(this)
+    await this.#hooks.end(old, this.createdAt)
+  }
+
   async #change (change: (data: SessionData) => boolean): Promise<void> {
-    const data = await this.#store.update(this.id, this.#state, change)
+    const { data, written } = await this.#store.update(this.#id, this.#state, change)
     // After a write the version is unknown; a further change in this request re-reads first.
     this.#state = { data, cas: null }
+    if (written && !this.#stored) {
+      this.#stored = true
+      this.#hooks.cookie(this) // the first store: the cookie loses its "not stored yet" marker
+    }
   }
 }

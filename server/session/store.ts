@@ -24,6 +24,8 @@ export interface StoreOptions {
 /** A change to session data; returns false when it changed nothing (then nothing is written). */
 export type Change = (data: SessionData) => boolean
 
+/** Not JSON, so never a session, for this app or the Python original. */
+const ENDED_MARK = 'ended'
 const BACKOFF_BASE_MS = 2
 const BACKOFF_CAP_MS = 100
 
@@ -55,25 +57,26 @@ export class SessionStore {
     }
   }
 
-  /** Stores an empty session under a new id; false if the id is taken (then pick another). */
-  create (id: string): Promise<boolean> {
-    return this.#client.add(id, encodeRecord(new Map()), this.#ttl)
+  /** Stores a session under a new id; false if the id is taken (then pick another). */
+  create (id: string, data: SessionData = new Map()): Promise<boolean> {
+    return this.#client.add(id, this.#encodeWithinLimits(data), this.#ttl)
   }
 
   /**
    * Applies `change` to the session and stores it with compare-and-swap. On a conflict the record
-   * is read again and the change re-applied, after a jittered back-off. Returns the data stored.
+   * is read again and the change re-applied, after a jittered back-off. Returns the data as it now
+   * stands, and whether it was written (false when the change changed nothing).
    */
-  async update (id: string, loaded: StoredSession, change: Change): Promise<SessionData> {
+  async update (id: string, loaded: StoredSession, change: Change): Promise<{ data: SessionData, written: boolean }> {
     let current = loaded
     for (let attempt = 0; attempt < this.#casAttempts; attempt++) {
       const next = new Map(current.data)
-      if (!change(next)) return next
+      if (!change(next)) return { data: next, written: false }
       const text = this.#encodeWithinLimits(next)
       const result = current.cas
         ? await this.#client.compareAndSwap(id, text, current.cas, this.#ttl)
         : (await this.#client.add(id, text, this.#ttl)) ? 'stored' : 'exists'
-      if (result === 'stored') return next
+      if (result === 'stored') return { data: next, written: true }
       if (result === 'exists') await backoff(attempt)
       current = await this.#reload(id)
     }
@@ -82,6 +85,37 @@ export class SessionStore {
 
   destroy (id: string): Promise<boolean> {
     return this.#client.delete(id)
+  }
+
+  /**
+   * Leaves an end mark under `id` for `seconds`: a value that is not a session, so `load` finds
+   * nothing and `loadIssued` says 'ended' (a cookie saying "issued, never stored" cannot bring the
+   * id back; see open.ts).
+   */
+  async markEnded (id: string, seconds: number): Promise<void> {
+    await this.#client.set(id, ENDED_MARK, seconds)
+  }
+
+  /**
+   * For an id this app issued and may never have stored: its session (one get-and-touch, like
+   * `load`), 'ended' when the key holds an end mark (or anything else that is not a session),
+   * undefined when memcached holds nothing under it.
+   */
+  async loadIssued (id: string): Promise<StoredSession | 'ended' | undefined> {
+    let found
+    try {
+      found = await this.#client.getAndTouch(id, this.#ttl).catch((error: unknown) => {
+        // As in `load`: the node that timed out is marked dead, the one retry goes where the key routes now.
+        if (error instanceof TimeoutError) return this.#client.getAndTouch(id, this.#ttl)
+        throw error
+      })
+    } catch (error) {
+      if (error instanceof ValueFormatError) return 'ended'
+      throw error
+    }
+    if (!found) return undefined
+    const data = decodeRecord(found.value)
+    return data ? { data, cas: found.cas } : 'ended'
   }
 
   async #reload (id: string): Promise<StoredSession> {

@@ -79,3 +79,22 @@ test('Secure cookie over HTTPS behind a trusted proxy, or when configured', asyn
   const always = await buildTestApp(t, cluster, { COOKIE_SECURE: 'always' })
   assert.equal((await always.inject({ url: '/' })).cookies.find((c) => c.name === 'uc')!.secure, true)
 })
+
+test('a signed cookie whose creation time lies in the future (beyond 60 s of clock skew) gets a fresh session', async (t) => {
+  const cluster = await startCluster(t)
+  const app = await buildTestApp(t, cluster)
+  const visitor = new Visitor(app)
+  await visitor.set('k', 'v')
+  const id = visitor.sessionId!
+  const now = Math.floor(Date.now() / 1000)
+  const sign = signerFor(TEST_SECRET)
+  const open = (created: number) => app.inject({ url: '/', headers: { cookie: `uc=${encodeURIComponent(sign(`${id}.${created}`))}` } })
+
+  for (const created of [9999999999, now + 120]) {
+    const response = await open(created)
+    assert.doesNotMatch(response.body, /<td>k<\/td>/)
+    assert.notEqual(response.cookies.find((c) => c.name === 'uc')!.value.slice(0, 32), id)
+  }
+  const skewed = await open(now + 30) // another instance's clock a little ahead
+  assert.match(skewed.body, /<td>k<\/td><td>v<\/td>/)
+})

@@ -10,7 +10,7 @@ test('session page flows', async (t) => {
   const app = await buildTestApp(t, cluster)
   const mc = makeClient(t, cluster)
 
-  await t.test('a first visit gets an empty session and a signed uc cookie with safe flags', async () => {
+  await t.test('a first visit gets an empty session and a signed uc cookie with safe flags, and stores nothing', async () => {
     const visitor = new Visitor(app)
     const page = await visitor.get()
     assert.equal(page.statusCode, 200)
@@ -20,13 +20,17 @@ test('session page flows', async (t) => {
     assert.equal(page.headers['x-frame-options'], 'SAMEORIGIN')
     assert.equal(page.headers['referrer-policy'], 'no-referrer')
     const uc = page.cookies.find((c) => c.name === 'uc')!
-    assert.match(uc.value, /^[0-9a-f]{32}\.\d+\.[A-Za-z0-9+/]+$/)
+    assert.match(uc.value, /^[0-9a-f]{32}\.\d+\.new\.[A-Za-z0-9+/]+$/) // "not stored yet"
+
     assert.equal(uc.httpOnly, true)
     assert.equal(uc.sameSite, 'Lax')
     assert.equal(uc.path, '/')
     assert.equal(uc.secure, undefined) // plain HTTP
     assert.match(page.body, /Empty: set a key above/)
-    assert.equal(await mc.get(visitor.sessionId!), '{}')
+    assert.equal(await mc.get(visitor.sessionId!), undefined)
+    await visitor.set('k', 'v') // the first change stores it, and the cookie loses its mark
+    assert.equal(await mc.get(visitor.sessionId!), '{"k":"v"}')
+    assert.match(visitor.cookie!, /^[0-9a-f]{32}\.\d+\.[A-Za-z0-9+/]+$/)
   })
 
   await t.test('set shows the key after the redirect; del removes it; the record is JSON on the python-routed node', async () => {

@@ -23,10 +23,15 @@ test('csrf: bound to the session, verified under any secret, refused otherwise',
   assert.equal(verifyCsrfToken(['new'], id, ['x']), false)
 })
 
-test('cookie value carries id and creation time, and nothing malformed parses', () => {
+test('cookie value carries id, creation time and the "not stored yet" mark, and nothing malformed parses', () => {
   const id = newSessionId()
-  assert.deepEqual(parseSessionCookie(formatSessionCookie({ id, createdAt: 1700000000 })), { id, createdAt: 1700000000 })
-  for (const bad of ['', id, `${id}.`, `${id}.x`, `${id.toUpperCase()}.1`, `${id}0.1`, `${id}.1.2`]) assert.equal(parseSessionCookie(bad), null, bad)
+  for (const unstored of [false, true]) {
+    assert.deepEqual(parseSessionCookie(formatSessionCookie({ id, createdAt: 1700000000, unstored })), { id, createdAt: 1700000000, unstored })
+  }
+  assert.equal(formatSessionCookie({ id, createdAt: 5, unstored: true }), `${id}.5.new`)
+  for (const bad of ['', id, `${id}.`, `${id}.x`, `${id.toUpperCase()}.1`, `${id}0.1`, `${id}.1.2`, `${id}.1.new.new`, `${id}.1.NEW`, `${id}..new`, '.1.new']) {
+    assert.equal(parseSessionCookie(bad), null, bad)
+  }
 })
 
 test('records are the JSON dict the Python original writes, and only dicts are sessions', () => {

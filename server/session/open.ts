@@ -1,0 +1,114 @@
+// Opening the session of a request, from its verified `uc` cookie. Pure of HTTP: the caller
+// verifies the signature and writes the cookie (through `hooks.cookie`); everything else is here.
+//
+// Lazy sessions (cookie formats that can say so, i.e. `fastify`): a visit without a session
+// stores nothing. It gets a new id in a cookie marked "issued, not stored yet" (`<id>.<created>.new`,
+// signed); the first change stores the record (`add`) and re-issues the cookie without the mark.
+// The CSRF token is bound to the id the signed cookie carries, so the first POST verifies before
+// anything is stored. A marked id that memcached does not hold is taken up only
+//   - within the idle TTL of its creation: an id that was stored and then expired idle was stored
+//     after its creation, so it expired after creation + TTL, when the mark no longer counts;
+//   - when the id was not ended: ending (or regenerating) a session younger than that window
+//     leaves an end mark under the id for the rest of it (the same one get-and-touch sees it).
+// An unmarked id that memcached does not hold (expired, evicted, ended, or on a node that is down)
+// is never taken up: a new id. Tornado's cookie carries only the id, so that format stays eager.
+import { Session, type SessionHooks } from './session.ts'
+import type { SessionStore } from './store.ts'
+import type { CookieFormat } from './cookie-format.ts'
+import type { SessionLimits } from './limits.ts'
+
+export interface OpenedSession {
+  session: Session
+  /** Why a fresh session was started although the request brought a valid cookie. */
+  replaced: 'expired' | 'max-age' | null
+}
+
+export interface OpenOptions {
+  ttlSeconds: number
+  maxAgeSeconds: number
+  limits: SessionLimits
+  /**
+   * How far in the future a cookie's creation time may lie (clocks of several app instances
+   * disagree a little); beyond it the cookie is refused.
+   */
+  clockSkewSeconds: number
+}
+
+export interface OpenDeps {
+  store: SessionStore
+  format: CookieFormat
+  options: OpenOptions
+  /** Unix seconds now. */
+  clock: () => number
+  newId: () => string
+}
+
+/** A cookie whose signature verified: its value, and whether it should be re-signed (older secret). */
+export interface VerifiedCookie {
+  value: string
+  renew: boolean
+}
+
+/** The cookie writer of the request: a session to (re)issue the cookie for, or null to clear it. */
+export type CookieWriter = (session: Session | null) => void
+
+export const DEFAULT_CLOCK_SKEW_SECONDS = 60
+
+export async function openSession (deps: OpenDeps, cookie: VerifiedCookie | null, writeCookie: CookieWriter): Promise<OpenedSession> {
+  const { store, format, options, clock } = deps
+  const hooks: SessionHooks = {
+    cookie: writeCookie,
+    newId: deps.newId,
+    end: (id, createdAt) => endSession(deps, id, createdAt)
+  }
+  const now = clock()
+  const content = cookie ? format.read(cookie.value) : null
+  const renew = cookie?.renew ?? false
+  if (!content) return { session: await start(deps, hooks), replaced: null }
+
+  const { id, createdAt } = content
+  if (createdAt !== null) {
+    if (createdAt > now + options.clockSkewSeconds) return { session: await start(deps, hooks), replaced: null }
+    if (now - createdAt >= options.maxAgeSeconds) {
+      if (!content.unstored) await store.destroy(id)
+      return { session: await start(deps, hooks), replaced: 'max-age' }
+    }
+    if (content.unstored) {
+      if (now - createdAt >= options.ttlSeconds) return { session: await start(deps, hooks), replaced: null }
+      const found = await store.loadIssued(id)
+      if (found === 'ended') return { session: await start(deps, hooks), replaced: null }
+      // Stored meanwhile (a change whose new cookie this request does not carry yet): the session,
+      // and its cookie without the mark. Not stored: taken up, still unstored.
+      const session = new Session({ id, createdAt, stored: found !== undefined, state: found ?? { data: new Map(), cas: null } }, store, options.limits, hooks)
+      if (found || renew) writeCookie(session)
+      return { session, replaced: null }
+    }
+  }
+
+  const stored = await store.load(id)
+  if (!stored) return { session: await start(deps, hooks), replaced: 'expired' }
+  const session = new Session({ id, createdAt: createdAt ?? now, stored: true, state: stored }, store, options.limits, hooks)
+  if (renew) writeCookie(session) // signed with an older secret
+  return { session, replaced: null }
+}
+
+/** A new session: lazy (nothing stored, 0 commands) or, for formats that cannot say so, stored now. */
+async function start (deps: OpenDeps, hooks: SessionHooks): Promise<Session> {
+  const { store, format, options } = deps
+  const empty = { data: new Map(), cas: null }
+  let id = deps.newId()
+  if (!format.lazy) {
+    while (!(await store.create(id))) id = deps.newId()
+  }
+  const session = new Session({ id, createdAt: deps.clock(), stored: !format.lazy, state: empty }, store, options.limits, hooks)
+  hooks.cookie(session)
+  return session
+}
+
+/** Deletes the record; while a "not stored yet" cookie of this id could still count, says it ended. */
+async function endSession ({ store, format, options, clock }: OpenDeps, id: string, createdAt: number): Promise<void> {
+  await store.destroy(id)
+  if (!format.lazy) return
+  const window = createdAt + options.ttlSeconds + options.clockSkewSeconds - clock()
+  if (window > 0) await store.markEnded(id, window)
+}
