@@ -141,14 +141,26 @@ export class MemcacheClient {
     }
   }
 
-  /** Adds bytes after the stored value (flags unchanged); false when the key is missing. */
-  async append (key: string, value: string | Buffer): Promise<boolean> {
-    return this.#storeResult(await this.#request(key, { opcode: Opcode.APPEND, value: this.#rawBytes(value) }))
+  /**
+   * Adds bytes after the stored value (flags unchanged); false when the key is missing, or, with
+   * `cas`, when the key changed since that token was read (memcached checks it for append too).
+   */
+  async append (key: string, value: string | Buffer, cas?: CasToken): Promise<boolean> {
+    return this.#storeResult(await this.#request(key, { opcode: Opcode.APPEND, value: this.#rawBytes(value), cas }))
   }
 
-  /** Adds bytes before the stored value (memjs sends APPEND here; we send PREPEND). */
-  async prepend (key: string, value: string | Buffer): Promise<boolean> {
-    return this.#storeResult(await this.#request(key, { opcode: Opcode.PREPEND, value: this.#rawBytes(value) }))
+  /** Adds bytes before the stored value (memjs sends APPEND here; we send PREPEND). `cas` as for append. */
+  async prepend (key: string, value: string | Buffer, cas?: CasToken): Promise<boolean> {
+    return this.#storeResult(await this.#request(key, { opcode: Opcode.PREPEND, value: this.#rawBytes(value), cas }))
+  }
+
+  /** The stored bytes undecoded, their flags and CAS token: to check a size before changing it. */
+  async getsRaw (key: string): Promise<{ bytes: Buffer, flags: number, cas: CasToken } | undefined> {
+    const response = await this.#request(key, { opcode: Opcode.GET })
+    if (response.header.status === Status.KEY_NOT_FOUND) return undefined
+    if (response.header.status !== Status.OK) fail(response)
+    const flags = response.extras.length >= 4 ? response.extras.readUInt32BE(0) : 0
+    return { bytes: response.val, flags, cas: Buffer.from(response.header.cas) }
   }
 
   /** Adds `delta` to a counter; undefined when the key is missing. 64-bit, wraps as memcached does. */
