@@ -24,6 +24,12 @@ export interface Config {
   logLevel: string
   /** The /memcache playground page (PLAYGROUND=off removes it). */
   playground: boolean
+  /** The playground's own memcached pool; null: the one `npm start` launches, else the session cluster. */
+  playgroundMemcachedServers: NodeAddress[] | null
+  /** Keys one client (IP address) may name in playground commands per minute; 0: no limit. */
+  playgroundKeysPerMinute: number
+  /** Every playground key expires within this many seconds (a TTL of 0 or longer is capped to it). */
+  playgroundMaxTtlSeconds: number
   /** Set when COOKIE_SECRET was missing outside production: the server warns at start. */
   usingDevSecret: boolean
 }
@@ -37,6 +43,8 @@ export const LOCAL_NODES = [
   { port: 11213, weight: 1 },
   { port: 11214, weight: 2 }
 ]
+/** The playground's own node `npm start` launches beside them, so the playground cannot evict sessions. */
+export const LOCAL_PLAYGROUND_NODE = { port: 11215, weight: 1, memoryMb: 16 }
 
 export class ConfigError extends Error {
   override name = 'ConfigError'
@@ -93,6 +101,15 @@ export function loadConfig (env: Env = process.env): Config {
     }
   }
 
+  let playgroundMemcachedServers: NodeAddress[] | null = null
+  if (env.PLAYGROUND_MEMCACHED_SERVERS !== undefined && env.PLAYGROUND_MEMCACHED_SERVERS.trim() !== '') {
+    try {
+      playgroundMemcachedServers = parseServers(env.PLAYGROUND_MEMCACHED_SERVERS)
+    } catch (error) {
+      problems.push(`PLAYGROUND_MEMCACHED_SERVERS: ${(error as Error).message}`)
+    }
+  }
+
   const secretText = env.COOKIE_SECRET?.trim() ?? ''
   let cookieSecrets = secretText.split(',').map((s) => s.trim()).filter(Boolean)
   const usingDevSecret = cookieSecrets.length === 0 && !production
@@ -119,6 +136,9 @@ export function loadConfig (env: Env = process.env): Config {
     production,
     logLevel: oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
     playground: oneOf('PLAYGROUND', 'on', ['on', 'off'] as const) === 'on',
+    playgroundMemcachedServers,
+    playgroundKeysPerMinute: integer('PLAYGROUND_KEYS_PER_MINUTE', 120, 0, 1_000_000),
+    playgroundMaxTtlSeconds: integer('PLAYGROUND_MAX_TTL_SECONDS', 3600, 1, 30 * 24 * 3600),
     usingDevSecret
   }
   if (problems.length > 0) throw new ConfigError(problems)

@@ -14,7 +14,7 @@ const TEMPLATE_LOCALS = [
   'title', 'body', 'playground', // layout
   'entries', 'stored', 'node', 'csrf', 'csrfField', 'limits', 'ttlMinutes', 'notice', 'error', 'form', // session
   'overview', 'charts', 'found', 'key', 'percent', 'chart', 'id', // cluster, bar chart
-  'cards', 'prefix', 'maxKeyBytes', 'transcript', // playground
+  'cards', 'pg', 'transcript', 'label', // playground
   'heading', 'message', 'status' // error
 ]
 

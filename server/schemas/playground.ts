@@ -5,6 +5,6 @@ const text = { type: 'string' } as const
 export const playgroundFormSchema = {
   body: {
     type: 'object',
-    properties: { op: text, key: text, val: text, ttl: text, keys: text, pairs: text, delta: text, token: text, [CSRF_FIELD]: text }
+    properties: { op: text, card: text, key: text, val: text, ttl: text, keys: text, pairs: text, delta: text, token: text, [CSRF_FIELD]: text }
   }
 } as const
