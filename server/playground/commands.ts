@@ -171,7 +171,10 @@ export async function runCommand (ctx: CommandContext, input: PlaygroundInput): 
           })
           return shown
         })
-        if (omitted > 0) t.lines.at(-1)!.note = `${omitted} more found, not shown: one read shows at most ${MAX_READ_BYTES / 1024} KiB`
+        if (omitted > 0) {
+          const line = t.lines.at(-1)!
+          line.note = [line.note, `${omitted} more found, not shown: one read shows at most ${MAX_READ_BYTES / 1024} KiB`].filter(Boolean).join('; ')
+        }
         break
       }
       case 'delete_multi': {
