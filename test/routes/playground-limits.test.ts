@@ -45,7 +45,7 @@ test('reads are capped: a get_multi of large values shows a cut transcript and a
   const read = await v.run({ op: 'get_multi', keys: keys.join(' ') })
   assert.equal(read.status, 303)
   assert.match(read.lines[1]!, /^\{'big0': 'vvvv/)
-  assert.match(read.lines[1]!, /…  # output cut at 2000 characters; 16 more found, not shown: one read shows at most 256 KiB$/)
+  assert.match(read.lines[1]!, /… {2}# output cut at 2000 characters; 16 more found, not shown: one read shows at most 256 KiB$/)
   // The page holds the cut line twice (console and card), not 1.2 MB of values.
   assert.ok(read.body.length < 64 * 1024, `${read.body.length} bytes of page`)
 })

@@ -51,7 +51,6 @@ test('the playground runs every tutorial call', async (t) => {
   }
 })
 
-
 test('gets / cas, the two-client race, and the TTL demo', async (t) => {
   const cluster = await startCluster(t)
   const app = await buildTestApp(t, cluster, UNLIMITED)
