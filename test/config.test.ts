@@ -18,6 +18,10 @@ test('defaults', () => {
   assert.equal(config.cookieFormat, 'fastify')
   assert.equal(config.memcachedHashing, 'modulo')
   assert.equal(config.playground, true)
+  assert.equal(config.playgroundMemcachedServers, null)
+  assert.equal(config.playgroundKeysPerMinute, 120)
+  assert.equal(config.playgroundMaxTtlSeconds, 3600)
+  assert.deepEqual(loadConfig({ PLAYGROUND_MEMCACHED_SERVERS: 'pg:11211' }).playgroundMemcachedServers, [{ host: 'pg', port: 11211, weight: 1 }])
 })
 
 test('MEMCACHED_SERVERS: host:port[:weight], weight 1 by default, IPv6 in brackets', () => {
@@ -47,6 +51,9 @@ test('bad values stop the start with a message naming the variable', () => {
     [{ COOKIE_FORMAT: 'django' }, /COOKIE_FORMAT must be one of fastify, tornado/],
     [{ MEMCACHED_HASHING: 'crc' }, /MEMCACHED_HASHING must be one of modulo, ketama/],
     [{ PLAYGROUND: 'no' }, /PLAYGROUND must be one of on, off/],
+    [{ PLAYGROUND_MEMCACHED_SERVERS: 'pg' }, /PLAYGROUND_MEMCACHED_SERVERS: "pg" is not host:port/],
+    [{ PLAYGROUND_KEYS_PER_MINUTE: 'many' }, /PLAYGROUND_KEYS_PER_MINUTE must be a whole number/],
+    [{ PLAYGROUND_MAX_TTL_SECONDS: '0' }, /PLAYGROUND_MAX_TTL_SECONDS must be a whole number from 1/],
     [{ NODE_ENV: 'production' }, /COOKIE_SECRET is required when NODE_ENV=production/],
     [{ NODE_ENV: 'production', COOKIE_SECRET: 'short' }, /at least 32 characters/],
     [{ NODE_ENV: 'production', COOKIE_SECRET: `${LONG},short` }, /at least 32 characters/]

@@ -49,9 +49,9 @@ test('without memcached installed, npm start says how to get it', async () => {
   assert.match(server.output(), /MEMCACHED_SERVERS=/)
 })
 
-test('without MEMCACHED_SERVERS, npm start runs four weighted nodes on 11211-11214 and stops them', async (t) => {
+test('without MEMCACHED_SERVERS, npm start runs four weighted nodes on 11211-11214 (and the playground\'s on 11215) and stops them', async (t) => {
   const ports = [11211, 11212, 11213, 11214]
-  if (!(await Promise.all(ports.map(portIsFree))).every(Boolean)) return t.skip('ports 11211-11214 are in use on this machine')
+  if (!(await Promise.all([...ports, 11215].map(portIsFree))).every(Boolean)) return t.skip('ports 11211-11215 are in use on this machine')
   const port = await freePort()
   const server = startServer({ PORT: String(port) })
   t.after(() => server.child.kill('SIGKILL'))
@@ -60,8 +60,11 @@ test('without MEMCACHED_SERVERS, npm start runs four weighted nodes on 11211-112
   const limits = await Promise.all(ports.map(async (_, i) => Number((await mc.stats(i)).limit_maxbytes) / 1024 / 1024))
   mc.close()
   assert.deepEqual(limits, [64, 48, 16, 32])
-  const pids = memcachedPidsOn(ports)
-  assert.equal(pids.length, 4)
+  const playgroundNode = new MemcacheClient({ servers: [{ host: '127.0.0.1', port: 11215, weight: 1 }] })
+  assert.equal(Number((await playgroundNode.stats(0)).limit_maxbytes) / 1024 / 1024, 16)
+  playgroundNode.close()
+  const pids = memcachedPidsOn([...ports, 11215])
+  assert.equal(pids.length, 5)
 
   server.child.kill('SIGTERM')
   const [code] = await server.exited
