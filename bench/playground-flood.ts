@@ -6,6 +6,8 @@
 //   shared, no limit      the playground in the session cluster, PLAYGROUND_KEYS_PER_MINUTE=0 (the issue's case)
 //   shared, rate limit    the playground in the session cluster, the default key rate limit
 //   own pool (advised)    PLAYGROUND_MEMCACHED_SERVERS = a fifth 4 MB node, the default rate limit
+//   own pool, no limit    the same without the rate limit: what the separate pool alone holds
+// `node --import tsx bench/playground-flood.ts [setup name prefix]` runs one or all of them.
 // 127.0.0.1 only. Settings: FLOOD_SECONDS (20), FLOOD_CONNECTIONS (4), FLOOD_MAX_REQUESTS (50000).
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
@@ -29,7 +31,8 @@ interface Setup {
 const SETUPS: Setup[] = [
   { name: 'shared, no limit', ownPool: false, env: { PLAYGROUND_KEYS_PER_MINUTE: '0' } },
   { name: 'shared, rate limit', ownPool: false, env: {} },
-  { name: 'own pool (advised)', ownPool: true, env: {} }
+  { name: 'own pool (advised)', ownPool: true, env: {} },
+  { name: 'own pool, no limit', ownPool: true, env: { PLAYGROUND_KEYS_PER_MINUTE: '0' } }
 ]
 
 async function nodes (weights: number[]): Promise<LocalCluster> {
