@@ -5,6 +5,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Session } from '../session/session.ts'
 import { memcacheClientFromConfig } from '../plugins/memcache.ts'
+import { NodeDownError, TimeoutError } from '../memcache/errors.ts'
 import { CARDS } from '../playground/cards.ts'
 import { cardOf, runCommand, TTL_DEMO_SECONDS, type Op, type PlaygroundInput } from '../playground/commands.ts'
 import { HISTORY_LENGTH, loadHistory, recordRun, type History } from '../playground/history.ts'
@@ -65,16 +66,27 @@ export default async function playgroundRoutes (app: FastifyInstance) {
     })
   }
 
+  /** The console, or an empty one with a notice when the playground's memcached does not answer. */
+  async function historyOrNotice (namespace: Namespace): Promise<{ history: History, unavailable: boolean }> {
+    try {
+      return { history: await loadHistory(clientA, namespace.historyKey), unavailable: false }
+    } catch (error) {
+      if (!(error instanceof NodeDownError || error instanceof TimeoutError)) throw error
+      return { history: { entries: [], forms: {} }, unavailable: true }
+    }
+  }
+
   app.get('/memcache', async function showPlayground (request, reply) {
     const { session } = await app.sessions.open(request, reply)
     const namespace = namespaceOf(session)
-    return render(reply, session, namespace, await loadHistory(clientA, namespace.historyKey))
+    const { history, unavailable } = await historyOrNotice(namespace)
+    return render(reply, session, namespace, history, unavailable ? { status: 200, card: null, message: 'The playground\'s memcached is not answering: your console cannot be shown, and commands will fail until it is back.', form: {} } : undefined)
   })
 
   app.post('/memcache', { schema: playgroundFormSchema, attachValidation: true }, async function runPlayground (request: FastifyRequest<{ Body: PlaygroundInput & { [CSRF_FIELD]?: string } }>, reply) {
     const { session } = await app.sessions.open(request, reply)
     const namespace = namespaceOf(session)
-    const refuse = async (refusal: Refusal) => render(reply, session, namespace, await loadHistory(clientA, namespace.historyKey), refusal)
+    const refuse = async (refusal: Refusal) => render(reply, session, namespace, (await historyOrNotice(namespace)).history, refusal)
     if (request.validationError || typeof request.body !== 'object' || request.body === null) {
       return refuse({ status: 400, card: null, message: 'Each field may be sent once, as text.', form: {} })
     }

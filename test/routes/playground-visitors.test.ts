@@ -80,3 +80,19 @@ test('with its own pool, the playground writes nothing to the session cluster', 
   assert.deepEqual(itemsAfter, itemsBefore)
   assert.ok(run.nodes.includes(`k0 → 127.0.0.1:${pool.servers[0]!.port}`), run.nodes)
 })
+
+test('the playground\'s own memcached down: the page still comes, a command is a 503', async (t) => {
+  const cluster = await startCluster(t)
+  const pool = await startCluster(t, [1])
+  const app = await buildTestApp(t, cluster, { ...UNLIMITED, PLAYGROUND_MEMCACHED_SERVERS: pool.serversSetting })
+  const v = new PlaygroundVisitor(app)
+  await v.run({ op: 'set', key: 'k', val: '1' })
+  await pool.stop('SIGKILL')
+  const page = await v.get('/memcache')
+  assert.equal(page.statusCode, 200)
+  assert.match(page.body, /The playground&#39;s memcached is not answering/)
+  const run = await v.run({ op: 'get', key: 'k' })
+  assert.equal(run.status, 503)
+  // Sessions live elsewhere and are untouched.
+  assert.equal((await v.get('/')).statusCode, 200)
+})
