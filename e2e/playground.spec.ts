@@ -99,3 +99,19 @@ test('the two-client CAS race, as a timeline that always changes the value', asy
   await race.getByRole('button', { name: 'Run the race' }).click()
   await expect(timeline).toContainText(">>> mc.get('race')\n4")
 })
+
+for (const size of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
+  test(`nothing overflows the page at ${size.width} px, with long keys and values`, async ({ page }, testInfo) => {
+    await page.setViewportSize(size)
+    await page.goto('/memcache')
+    const { run } = playground(page)
+    await run('set', { Key: 'a-rather-long-key-name-that-a-learner-might-type-'.repeat(3), Value: `'${'a long value without spaces '.repeat(4).replace(/ /g, '_')}'` })
+    await run('get_multi', { Keys: 'k1 k2 k3 k4 k5 k6 k7 k8' })
+    await run('incr', { Key: 'a-rather-long-key-name-that-a-learner-might-type-'.repeat(3), By: '' })
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+    expect(overflow).toBeLessThanOrEqual(0)
+    await page.screenshot({ path: testInfo.outputPath(`playground-${size.width}.png`), fullPage: true })
+    await page.locator('#console').screenshot({ path: testInfo.outputPath(`playground-console-${size.width}.png`) })
+    await testInfo.attach(`playground at ${size.width} px`, { path: testInfo.outputPath(`playground-${size.width}.png`), contentType: 'image/png' })
+  })
+}

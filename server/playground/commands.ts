@@ -117,6 +117,7 @@ export async function runCommand (ctx: CommandContext, input: PlaygroundInput): 
         const ttl = optionalTtl(input.ttl)
         const stored = track(key)
         await call(`mc.${op}(${show(key)}, ${show(value)}${ttl ? `, ${ttl}` : ''})`, () => mc[op](stored, value, ttlOf(ttl)))
+        if (ttl > ctx.maxTtlSeconds) t.lines.at(-1)!.note = `kept ${ctx.maxTtlSeconds} s at most in the playground`
         break
       }
       case 'get': {
