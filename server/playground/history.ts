@@ -62,7 +62,8 @@ export async function recordRun (mc: MemcacheClient, key: string, ttlSeconds: nu
 export function withRun (history: History, entry: HistoryEntry, form: PlaygroundInput): History {
   const card = entry.transcript?.card ?? entry.error?.card ?? null
   const forms = { ...history.forms }
-  if (card && card !== 'cas') forms[card] = keptFields(form)
+  // Only a card's own form refills it: not the cas form under gets, nor "get it now" in the expiry card.
+  if (card && form.card === undefined && form.op === card) forms[card] = keptFields(form)
   const t = entry.transcript
   const demo = t?.op === 'ttl_demo' && t.key && t.expiresAt ? { key: t.key, expiresAt: t.expiresAt } : history.demo
   return { entries: [...history.entries, entry].slice(-HISTORY_LENGTH), forms, ...(demo ? { demo } : {}) }

@@ -92,6 +92,7 @@ test('gets / cas, the two-client race, and the TTL demo', async (t) => {
   const started = Date.now()
   // "Get it now", from the expiry card: the result is shown in that card.
   await eventually(async () => (await v.run({ op: 'get', key: 'temp', card: 'ttl_demo' })).lines[1] === 'None', 5000)
+  assert.match((await v.get('/memcache')).body, /id="ttl_demo-val" type="text" name="val" value="brief"/, 'the card keeps its own fields')
   assert.ok(Date.now() - started >= 900, 'expired too early')
   // memcached's clock ticks in whole seconds, so the key can go up to a second before the page's count.
   await eventually(async () => /The TTL of <code>temp<\/code> ran out \d+ s ago/.test((await v.get('/memcache')).body), 3000)
