@@ -8,7 +8,7 @@ import { memcacheClientFromConfig } from '../plugins/memcache.ts'
 import { NodeDownError, TimeoutError } from '../memcache/errors.ts'
 import { CARDS } from '../playground/cards.ts'
 import { cardOf, runCommand, TTL_DEMO_SECONDS, type Op, type PlaygroundInput } from '../playground/commands.ts'
-import { HISTORY_LENGTH, loadHistory, recordRun, type History } from '../playground/history.ts'
+import { emptyHistory, HISTORY_LENGTH, loadHistory, recordRun, type History } from '../playground/history.ts'
 import { keysNamed, MAX_MULTI_KEYS, MAX_VALUE_BYTES, PlaygroundInputError } from '../playground/input.ts'
 import { MAX_KEY_BYTES, visitorNamespace, type Namespace } from '../playground/namespace.ts'
 import { clientBucket, KeyRateLimiter } from '../playground/rate-limit.ts'
@@ -72,7 +72,7 @@ export default async function playgroundRoutes (app: FastifyInstance) {
       return { history: await loadHistory(clientA, namespace.historyKey), unavailable: false }
     } catch (error) {
       if (!(error instanceof NodeDownError || error instanceof TimeoutError)) throw error
-      return { history: { entries: [], forms: {} }, unavailable: true }
+      return { history: emptyHistory(), unavailable: true }
     }
   }
 
