@@ -3,6 +3,7 @@
 // so that POST runs a command, saves it here and redirects, and GET shows the whole history.
 // It is kept out of the session on purpose: the session page shows every session key, and a
 // session view must stay one memcached command.
+import { setTimeout } from 'node:timers/promises'
 import type { MemcacheClient } from '../memcache/client.ts'
 import { knownOp, type Op, type PlaygroundInput, type Transcript } from './commands.ts'
 
@@ -45,18 +46,21 @@ export async function loadHistory (mc: MemcacheClient, key: string): Promise<His
   return typeof stored === 'string' ? parseHistory(stored) : emptyHistory()
 }
 
-/** Adds a run (and the card's fields) to the history, with CAS so two tabs' runs are both kept. */
-export async function recordRun (mc: MemcacheClient, key: string, ttlSeconds: number, entry: HistoryEntry, form: PlaygroundInput): Promise<void> {
-  for (let attempt = 0; attempt < 5; attempt++) {
+/**
+ * Adds a run (and the card's fields) to the history, with CAS so runs from several tabs are all
+ * kept; on a conflict it reads again after a short jittered back-off. False when it gave up (the
+ * run happened; only its console line is missing): the history is never overwritten blindly.
+ */
+export async function recordRun (mc: MemcacheClient, key: string, ttlSeconds: number, entry: HistoryEntry, form: PlaygroundInput): Promise<boolean> {
+  for (let attempt = 0; attempt < 20; attempt++) {
     const current = await mc.gets(key).catch((error: Error) => { if (error.name === 'ValueFormatError') return undefined; throw error })
     const history = typeof current?.value === 'string' ? parseHistory(current.value) : emptyHistory()
-    const next = withRun(history, entry, form)
-    const text = serialize(next)
+    const text = serialize(withRun(history, entry, form))
     const stored = current ? await mc.cas(key, text, current.cas, ttlSeconds) : await mc.add(key, text, ttlSeconds)
-    if (stored) return
+    if (stored) return true
+    await setTimeout(Math.random() * Math.min(50, 2 ** attempt))
   }
-  // Five conflicts in a row: another tab of the same visitor keeps writing. Last one wins.
-  await mc.set(key, serialize(withRun(emptyHistory(), entry, form)), ttlSeconds)
+  return false
 }
 
 export function withRun (history: History, entry: HistoryEntry, form: PlaygroundInput): History {
