@@ -2,14 +2,14 @@
 // answered as a transcript the way the tutorial's interpreter session shows it, with the node of
 // every key. Errors python-memcached would raise (incr on text, an int that is not a number) are
 // shown as the interpreter shows them, not as a page error.
-import { setTimeout } from 'node:timers/promises'
 import type { MemcacheClient } from '../memcache/client.ts'
 import { ServerError, ValueFormatError } from '../memcache/errors.ts'
 import { Status } from '../memcache/protocol.ts'
 import type { Namespace } from './namespace.ts'
+import { concatWithinLimit } from './bounded-append.ts'
 import { reprLimited, type Shown } from './python-repr.ts'
 import {
-  MAX_READ_BYTES, MAX_VALUE_BYTES, optionalDelta, optionalTtl, parseKeys, parsePairs, PlaygroundInputError,
+  MAX_READ_BYTES, optionalDelta, optionalTtl, parseKeys, parsePairs, PlaygroundInputError,
   requireKey, requireText, requireValue
 } from './input.ts'
 
@@ -262,26 +262,6 @@ async function casRace (ctx: CommandContext, t: Transcript, key: string, track: 
   const retry = again.value + 1
   await call(`mc.cas(${show(key)}, ${retry})`, () => b.cas(stored, retry, again.cas, ctx.maxTtlSeconds), { actor: 'client B', note: 'stored: both increments kept' })
   await call(`mc.get(${show(key)})`, () => a.get(stored) as Promise<Shown>)
-}
-
-/**
- * append/prepend that never leave a value above MAX_VALUE_BYTES: read the stored size and CAS
- * token, refuse when the result would be too large, else append with that token, so memcached
- * refuses the append if anything changed the key in between (then, after a short jittered
- * back-off, read and check again).
- */
-async function concatWithinLimit (mc: MemcacheClient, op: 'append' | 'prepend', stored: string, text: string): Promise<boolean> {
-  const added = Buffer.byteLength(text)
-  for (let attempt = 0; attempt < 10; attempt++) {
-    const current = await mc.getsRaw(stored)
-    if (!current) return false
-    if (current.bytes.length + added > MAX_VALUE_BYTES) {
-      throw new PlaygroundInputError(`${op} refused: the value would be ${current.bytes.length + added} bytes, over the playground's ${MAX_VALUE_BYTES / 1024} KiB limit.`)
-    }
-    if (await mc[op](stored, text, current.cas)) return true
-    await setTimeout(Math.random() * Math.min(50, 2 ** attempt))
-  }
-  throw new PlaygroundInputError(`${op} gave up: the key kept changing while it ran. Run it again.`)
 }
 
 /** The exception python-memcached 1.59 raises for this error, as its last traceback line, or null. */
