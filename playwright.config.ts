@@ -30,7 +30,9 @@ export default defineConfig({
       PORT: String(PORT),
       HOST: '127.0.0.1',
       COOKIE_SECRET: 'e2e-secret-that-is-long-enough-0123456789',
-      LOG_LEVEL: 'warn'
+      LOG_LEVEL: 'warn',
+      // Every spec runs from 127.0.0.1: a limit well above what they use together.
+      PLAYGROUND_KEYS_PER_MINUTE: '2000'
     }
   }
 })

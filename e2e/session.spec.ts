@@ -104,3 +104,16 @@ test.describe('without JavaScript', () => {
     expect(replayed.value.slice(0, 32)).not.toEqual(old.value.slice(0, 32))
   })
 })
+
+test('everything works from the keyboard', async ({ page }) => {
+  await page.goto('/')
+  await page.getByLabel('Key').focus()
+  await page.keyboard.type('typed')
+  await page.keyboard.press('Tab')
+  await page.keyboard.type('by keyboard')
+  await page.keyboard.press('Enter')
+  await expect(page.getByRole('cell', { name: 'by keyboard' })).toBeVisible()
+  await page.getByRole('link', { name: 'Cluster' }).focus()
+  await page.keyboard.press('Enter')
+  await expect(page).toHaveURL(/\/cluster$/)
+})

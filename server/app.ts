@@ -49,14 +49,7 @@ export async function buildApp (config: Config, logger: FastifyServerOptions['lo
   await app.register(viewsPlugin)
 
   // The app's own decorators.
-  await app.register(memcachePlugin, {
-    servers: config.memcachedServers,
-    timeoutMs: config.memcachedTimeoutMs,
-    deadRetryMs: config.memcachedDeadRetryMs,
-    hashing: config.memcachedHashing,
-    protocol: config.memcachedProtocol,
-    tls: config.memcachedTls
-  })
+  await app.register(memcachePlugin)
   await app.register(sessionPlugin, {
     ttlSeconds: config.sessionTtlSeconds,
     maxAgeSeconds: config.sessionMaxAgeSeconds,

@@ -32,23 +32,36 @@ export interface Config {
   logLevel: string
   /** The /memcache playground page (PLAYGROUND=off removes it). */
   playground: boolean
+  /** The playground's own memcached pool; null: the one `npm start` launches, else the session cluster. */
+  playgroundMemcachedServers: NodeAddress[] | null
+  /** Keys one client (IP address) may name in playground commands per minute; 0: no limit. */
+  playgroundKeysPerMinute: number
+  /** Every playground key expires within this many seconds (a TTL of 0 or longer is capped to it). */
+  playgroundMaxTtlSeconds: number
   /** Set when COOKIE_SECRET was missing outside production: the server warns at start. */
   usingDevSecret: boolean
 }
 
 export type MemcachedProtocol = 'binary' | 'meta'
 
-/** What the environment says. Without MEMCACHED_SERVERS the process starts `localNodes` first (main.ts). */
+/**
+ * What the environment says. Without MEMCACHED_SERVERS the process starts `localNodes` first, and
+ * the playground's own node on `localPlaygroundPort` unless PLAYGROUND_MEMCACHED_SERVERS is set (main.ts).
+ */
 export type LoadedConfig = Omit<Config, 'memcachedServers'> & {
   memcachedServers: NodeAddress[] | null
   localNodes: Array<{ port: number, weight: number }>
+  localPlaygroundPort: number
 }
 
 export const DEV_COOKIE_SECRET = 'dev-only-secret-do-not-use-in-production-0000'
 export const MIN_SECRET_LENGTH = 32
 /** The weights of the tutorial's four nodes `npm start` runs, and their default ports (LOCAL_MEMCACHED_PORTS). */
 export const LOCAL_WEIGHTS = [4, 3, 1, 2]
-export const DEFAULT_LOCAL_PORTS = [11211, 11212, 11213, 11214]
+/** The four session nodes' ports, then the playground's own node's (so the playground cannot evict sessions). */
+export const DEFAULT_LOCAL_PORTS = [11211, 11212, 11213, 11214, 11215]
+/** Memory of the playground's local node. */
+export const LOCAL_PLAYGROUND_MEMORY_MB = 16
 
 export class ConfigError extends Error {
   override name = 'ConfigError'
@@ -75,10 +88,14 @@ export function parseServers (text: string): NodeAddress[] {
 }
 
 /** The config for an app on the given servers (MEMCACHED_SERVERS, or the local nodes main.ts started). */
-export function resolveConfig (loaded: LoadedConfig, servers: NodeAddress[] | null = loaded.memcachedServers): Config {
+export function resolveConfig (
+  loaded: LoadedConfig,
+  servers: NodeAddress[] | null = loaded.memcachedServers,
+  playgroundServers: NodeAddress[] | null = loaded.playgroundMemcachedServers
+): Config {
   if (!servers) throw new Error('MEMCACHED_SERVERS is not set: start the local nodes first and pass their addresses')
-  const { localNodes: _localNodes, memcachedServers: _unset, ...rest } = loaded
-  return { ...rest, memcachedServers: servers }
+  const { localNodes: _localNodes, localPlaygroundPort: _localPlaygroundPort, memcachedServers: _unset, ...rest } = loaded
+  return { ...rest, memcachedServers: servers, playgroundMemcachedServers: playgroundServers }
 }
 
 export function loadConfig (env: Env = process.env): LoadedConfig {
@@ -118,10 +135,19 @@ export function loadConfig (env: Env = process.env): LoadedConfig {
   const portsText = env.LOCAL_MEMCACHED_PORTS?.trim()
   if (portsText) {
     const ports = portsText.split(',').map((p) => p.trim())
-    if (ports.length !== LOCAL_WEIGHTS.length || ports.some((p) => !/^\d{1,5}$/.test(p) || Number(p) < 1 || Number(p) > 65535) || new Set(ports).size !== ports.length) {
-      problems.push(`LOCAL_MEMCACHED_PORTS must be ${LOCAL_WEIGHTS.length} different ports (1-65535), comma-separated, got "${env.LOCAL_MEMCACHED_PORTS}"`)
+    if (ports.length !== DEFAULT_LOCAL_PORTS.length || ports.some((p) => !/^\d{1,5}$/.test(p) || Number(p) < 1 || Number(p) > 65535) || new Set(ports).size !== ports.length) {
+      problems.push(`LOCAL_MEMCACHED_PORTS must be ${DEFAULT_LOCAL_PORTS.length} different ports (1-65535), comma-separated (the four session nodes, then the playground's), got "${env.LOCAL_MEMCACHED_PORTS}"`)
     } else {
       localPorts = ports.map(Number)
+    }
+  }
+
+  let playgroundMemcachedServers: NodeAddress[] | null = null
+  if (env.PLAYGROUND_MEMCACHED_SERVERS !== undefined && env.PLAYGROUND_MEMCACHED_SERVERS.trim() !== '') {
+    try {
+      playgroundMemcachedServers = parseServers(env.PLAYGROUND_MEMCACHED_SERVERS)
+    } catch (error) {
+      problems.push(`PLAYGROUND_MEMCACHED_SERVERS: ${(error as Error).message}`)
     }
   }
 
@@ -158,7 +184,8 @@ export function loadConfig (env: Env = process.env): LoadedConfig {
     port: integer('PORT', 9999, 0, 65535),
     host: env.HOST?.trim() || '0.0.0.0',
     memcachedServers,
-    localNodes: localPorts.map((port, i) => ({ port, weight: LOCAL_WEIGHTS[i]! })),
+    localNodes: LOCAL_WEIGHTS.map((weight, i) => ({ port: localPorts[i]!, weight })),
+    localPlaygroundPort: localPorts[LOCAL_WEIGHTS.length]!,
     memcachedTimeoutMs: integer('MEMCACHED_TIMEOUT_MS', 500, 10, 10_000),
     requestTimeoutMs: integer('REQUEST_TIMEOUT_MS', 10_000, 100, 600_000),
     memcachedDeadRetryMs: integer('MEMCACHED_DEAD_RETRY_SECONDS', 30, 0, 3600) * 1000,
@@ -174,6 +201,9 @@ export function loadConfig (env: Env = process.env): LoadedConfig {
     production,
     logLevel: oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
     playground: oneOf('PLAYGROUND', 'on', ['on', 'off'] as const) === 'on',
+    playgroundMemcachedServers,
+    playgroundKeysPerMinute: integer('PLAYGROUND_KEYS_PER_MINUTE', 120, 0, 1_000_000),
+    playgroundMaxTtlSeconds: integer('PLAYGROUND_MAX_TTL_SECONDS', 3600, 1, 30 * 24 * 3600),
     usingDevSecret
   }
   if (problems.length > 0) throw new ConfigError(problems)

@@ -1,9 +1,10 @@
 // The process: reads the config, starts four local memcached nodes when MEMCACHED_SERVERS is
-// unset, builds the app, listens, and on SIGTERM/SIGINT stops accepting, finishes in-flight
+// unset (and a fifth for the playground, unless PLAYGROUND=off or PLAYGROUND_MEMCACHED_SERVERS
+// is set, so that the playground cannot evict sessions), builds the app, listens, and on SIGTERM/SIGINT stops accepting, finishes in-flight
 // requests, closes memcached connections (and the local nodes it started) and exits 0.
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.ts'
-import { ConfigError, loadConfig, resolveConfig, type LoadedConfig } from './config.ts'
+import { ConfigError, LOCAL_PLAYGROUND_MEMORY_MB, loadConfig, resolveConfig, type LoadedConfig } from './config.ts'
 import { localCluster, protocolFlags, type LocalCluster } from '../tools/local-cluster.ts'
 
 async function main (): Promise<void> {
@@ -17,22 +18,32 @@ async function main (): Promise<void> {
   }
 
   let cluster: LocalCluster | null = null
+  let playgroundNode: LocalCluster | null = null
   if (!loaded.memcachedServers) {
     // Meta nodes refuse binary (-B ascii), as memcached is run where meta is chosen.
     cluster = localCluster(loaded.localNodes, { flags: protocolFlags(loaded.memcachedProtocol) }).killOnExit()
+    if (loaded.playground && !loaded.playgroundMemcachedServers) {
+      playgroundNode = localCluster([{ port: loaded.localPlaygroundPort, weight: 1 }], { memoryPerWeightMb: LOCAL_PLAYGROUND_MEMORY_MB, flags: protocolFlags(loaded.memcachedProtocol) }).killOnExit()
+    }
     try {
       await cluster.start()
+      await playgroundNode?.start()
     } catch (error) {
       console.error((error as Error).message)
+      await Promise.all([cluster.stop(), playgroundNode?.stop()])
       process.exit(1)
     }
   }
-  const config = resolveConfig(loaded, cluster?.servers ?? loaded.memcachedServers)
+  const config = resolveConfig(loaded, cluster?.servers ?? loaded.memcachedServers, playgroundNode?.servers ?? loaded.playgroundMemcachedServers)
 
   const app = await buildApp(config, { level: config.logLevel })
   if (cluster) {
     app.log.info({ nodes: cluster.nodes.map((n) => `${n.address.port}:w${n.spec.weight}:${n.spec.memoryMb}MB`) }, 'started local memcached nodes (MEMCACHED_SERVERS is not set)')
-    app.addHook('onClose', async function stopLocalNodes () { await cluster.stop() })
+    if (playgroundNode) app.log.info({ node: `${loaded.localPlaygroundPort}:${LOCAL_PLAYGROUND_MEMORY_MB}MB` }, 'started the playground\'s own memcached node')
+    app.addHook('onClose', async function stopLocalNodes () { await Promise.all([cluster.stop(), playgroundNode?.stop()]) })
+  }
+  if (config.production && config.playground && !config.playgroundMemcachedServers) {
+    app.log.warn('PLAYGROUND=on shares the session cluster: one client can then evict sessions within its rate limit. Set PLAYGROUND_MEMCACHED_SERVERS to a pool of its own, or PLAYGROUND=off.')
   }
   if (config.usingDevSecret) app.log.warn('COOKIE_SECRET is not set: using a development-only secret. Set COOKIE_SECRET before exposing this server.')
 

@@ -36,6 +36,10 @@ test('defaults', () => {
   assert.equal(config.playground, true)
   assert.equal(config.memcachedProtocol, 'binary')
   assert.equal(config.memcachedTls, null)
+  assert.equal(config.playgroundMemcachedServers, null)
+  assert.equal(config.playgroundKeysPerMinute, 120)
+  assert.equal(config.playgroundMaxTtlSeconds, 3600)
+  assert.deepEqual(loadConfig({ PLAYGROUND_MEMCACHED_SERVERS: 'pg:11211' }).playgroundMemcachedServers, [{ host: 'pg', port: 11211, weight: 1 }])
 })
 
 test('MEMCACHED_SERVERS: host:port[:weight], weight 1 by default, IPv6 in brackets', () => {
@@ -72,9 +76,12 @@ test('bad values stop the start with a message naming the variable', () => {
     [{ MEMCACHED_PROTOCOL: 'meta', MEMCACHED_TLS: 'on', MEMCACHED_TLS_CA: PLAIN_FILE }, /MEMCACHED_TLS_CA: .* is not a PEM file/],
     [{ MEMCACHED_PROTOCOL: 'meta', MEMCACHED_TLS: 'on', MEMCACHED_TLS_CERT: PEM_FILE }, /a client certificate needs its key/],
     [{ MEMCACHED_TLS_CA: PEM_FILE }, /MEMCACHED_TLS_CA is set but MEMCACHED_TLS is not on/],
-    [{ LOCAL_MEMCACHED_PORTS: '1,2,3' }, /LOCAL_MEMCACHED_PORTS must be 4 different ports/],
-    [{ LOCAL_MEMCACHED_PORTS: '1,2,3,3' }, /LOCAL_MEMCACHED_PORTS must be 4 different ports/],
-    [{ LOCAL_MEMCACHED_PORTS: '1,2,3,70000' }, /LOCAL_MEMCACHED_PORTS must be 4 different ports/],
+    [{ LOCAL_MEMCACHED_PORTS: '1,2,3,4' }, /LOCAL_MEMCACHED_PORTS must be 5 different ports/],
+    [{ LOCAL_MEMCACHED_PORTS: '1,2,3,4,4' }, /LOCAL_MEMCACHED_PORTS must be 5 different ports/],
+    [{ LOCAL_MEMCACHED_PORTS: '1,2,3,4,70000' }, /LOCAL_MEMCACHED_PORTS must be 5 different ports/],
+    [{ PLAYGROUND_MEMCACHED_SERVERS: 'pg' }, /PLAYGROUND_MEMCACHED_SERVERS: "pg" is not host:port/],
+    [{ PLAYGROUND_KEYS_PER_MINUTE: 'many' }, /PLAYGROUND_KEYS_PER_MINUTE must be a whole number/],
+    [{ PLAYGROUND_MAX_TTL_SECONDS: '0' }, /PLAYGROUND_MAX_TTL_SECONDS must be a whole number from 1/],
     [{ NODE_ENV: 'production' }, /COOKIE_SECRET is required when NODE_ENV=production/],
     [{ NODE_ENV: 'production', COOKIE_SECRET: 'short' }, /at least 32 characters/],
     [{ NODE_ENV: 'production', COOKIE_SECRET: `${LONG},short` }, /at least 32 characters/]
@@ -89,8 +96,11 @@ test('several problems are reported together', () => {
   assert.throws(() => loadConfig({ PORT: 'x', SESSION_TTL_SECONDS: 'y' }), (error: unknown) => (error as ConfigError).problems.length === 2)
 })
 
-test('LOCAL_MEMCACHED_PORTS: the ports of the four local nodes, in weight order', () => {
-  assert.deepEqual(loadConfig({ LOCAL_MEMCACHED_PORTS: '21211, 21212,21213,21214' }).localNodes.map((n) => [n.port, n.weight]), [[21211, 4], [21212, 3], [21213, 1], [21214, 2]])
+test('LOCAL_MEMCACHED_PORTS: the ports of the four local nodes, in weight order, then the playground\'s', () => {
+  const loaded = loadConfig({ LOCAL_MEMCACHED_PORTS: '21211, 21212,21213,21214,21215' })
+  assert.deepEqual(loaded.localNodes.map((n) => [n.port, n.weight]), [[21211, 4], [21212, 3], [21213, 1], [21214, 2]])
+  assert.equal(loaded.localPlaygroundPort, 21215)
+  assert.equal(loadConfig({}).localPlaygroundPort, 11215)
 })
 
 test('resolveConfig: the app gets servers, never null', () => {

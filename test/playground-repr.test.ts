@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { parseLiteral, pythonRepr } from '../server/playground/python-repr.ts'
+import { parseLiteral, pythonRepr, reprLimited } from '../server/playground/python-repr.ts'
 
 test('values print as Python prints them', () => {
   assert.equal(pythonRepr('v'), "'v'")
@@ -24,4 +24,19 @@ test('typed values read like Python literals', () => {
   assert.equal(parseLiteral('"x y"'), 'x y')
   assert.equal(parseLiteral('hello'), 'hello')
   assert.equal(parseLiteral('1.5'), '1.5')
+})
+
+test('long values are cut at the limit, with a flag the transcript turns into a note', () => {
+  assert.deepEqual(reprLimited('short', 20), { text: "'short'", truncated: false })
+  const long = reprLimited('x'.repeat(100_000), 50)
+  assert.equal(long.truncated, true)
+  assert.equal(long.text, `'${'x'.repeat(49)}…`)
+  const many = new Map<string, string>(Array.from({ length: 20 }, (_, i) => [`k${i}`, 'v'.repeat(60_000)]))
+  const cut = reprLimited(many, 2000)
+  assert.equal(cut.text.length, 2001)
+  assert.ok(cut.text.startsWith("{'k0': 'vvv"))
+  // Within the limit, the same text as the full repr.
+  const small = new Map<string, string | number>([['a', 1], ['b', "it's"]])
+  assert.deepEqual(reprLimited(small), { text: pythonRepr(small), truncated: false })
+  assert.deepEqual(reprLimited(['a', Buffer.from('b')]), { text: "['a', b'b']", truncated: false })
 })

@@ -142,14 +142,22 @@ export class MemcacheClient {
     return outcome === 'not-stored' ? 'not-found' : outcome
   }
 
-  /** Adds bytes after the stored value (flags unchanged); false when the key is missing. */
-  async append (key: string, value: string | Buffer): Promise<boolean> {
-    return this.#concat('append', key, value)
+  /**
+   * Adds bytes after the stored value (flags unchanged); false when the key is missing, or, with
+   * `cas`, when the key changed since that token was read (memcached checks it for append too).
+   */
+  async append (key: string, value: string | Buffer, cas?: CasToken): Promise<boolean> {
+    return this.#concat('append', key, value, cas)
   }
 
-  /** Adds bytes before the stored value (memjs sends APPEND here; we send PREPEND). */
-  async prepend (key: string, value: string | Buffer): Promise<boolean> {
-    return this.#concat('prepend', key, value)
+  /** Adds bytes before the stored value (memjs sends APPEND here; we send PREPEND). `cas` as for append. */
+  async prepend (key: string, value: string | Buffer, cas?: CasToken): Promise<boolean> {
+    return this.#concat('prepend', key, value, cas)
+  }
+
+  /** The stored bytes undecoded, their flags and CAS token: to check a size before changing it. */
+  async getsRaw (key: string): Promise<Item | undefined> {
+    return this.#request(key, (t, k) => t.get(k))
   }
 
   /** Adds `delta` to a counter; undefined when the key is missing. 64-bit, wraps as memcached does. */
@@ -268,9 +276,9 @@ export class MemcacheClient {
     return this.#request(key, (t, k) => t.store(mode, k, bytes, flags, ttl, cas))
   }
 
-  async #concat (mode: 'append' | 'prepend', key: string, value: string | Buffer): Promise<boolean> {
+  async #concat (mode: 'append' | 'prepend', key: string, value: string | Buffer, cas?: CasToken): Promise<boolean> {
     const { bytes } = encodeValue(value, this.#maxValueBytes)
-    return (await this.#request(key, (t, k) => t.store(mode, k, bytes, 0, 0))).outcome === 'stored'
+    return (await this.#request(key, (t, k) => t.store(mode, k, bytes, 0, 0, cas))).outcome === 'stored'
   }
 
   async #counter (direction: 'incr' | 'decr', key: string, delta: number | bigint): Promise<number | bigint | undefined> {

@@ -14,6 +14,35 @@ export function pythonRepr (value: Shown): string {
   return `{${[...value].map(([k, v]) => `${pythonRepr(k)}: ${pythonRepr(v)}`).join(', ')}}`
 }
 
+/** Longest repr a transcript line shows; past it the line is cut and says so. */
+export const MAX_SHOWN_CHARS = 2000
+
+/**
+ * `pythonRepr` cut at `maxChars`, without building the whole text first: a 20-key get_multi of
+ * 64 KiB values renders as quickly as a short one.
+ */
+export function reprLimited (value: Shown, maxChars = MAX_SHOWN_CHARS): { text: string, truncated: boolean } {
+  const text = reprWithin(value, maxChars + 1)
+  return text.length <= maxChars ? { text, truncated: false } : { text: `${text.slice(0, maxChars)}…`, truncated: true }
+}
+
+/** A prefix of the repr at least `budget` characters long (or the whole repr when shorter). */
+function reprWithin (value: Shown, budget: number): string {
+  if (typeof value === 'string') return pythonRepr(value.length > budget ? value.slice(0, budget) : value)
+  if (Buffer.isBuffer(value)) return pythonRepr(value.length > budget ? value.subarray(0, budget) : value)
+  if (!Array.isArray(value) && !(value instanceof Map)) return pythonRepr(value)
+  const [open, close] = Array.isArray(value) ? ['[', ']'] : ['{', '}']
+  let text = open
+  let first = true
+  for (const item of value) {
+    if (text.length > budget) return text
+    const shown = Array.isArray(item) && !Array.isArray(value) ? `${pythonRepr(item[0] as string)}: ${reprWithin(item[1] as Shown, budget - text.length)}` : reprWithin(item as Shown, budget - text.length)
+    text += (first ? '' : ', ') + shown
+    first = false
+  }
+  return text + close
+}
+
 /** Python's repr quoting: single quotes unless the text has ' and no ". */
 function quote (text: string, prefix: string): string {
   const q = text.includes("'") && !text.includes('"') ? '"' : "'"

@@ -1,11 +1,10 @@
-// The cluster client, made from the config and closed with the app.
+// The cluster client, made from the config and closed with the app. `memcacheClientFromConfig` is
+// the one place a MemcacheClient is built from the config (the playground builds its own with it).
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import { MemcacheClient } from '../memcache/client.ts'
 import type { NodeAddress } from '../memcache/node.ts'
-import type { Hashing } from '../memcache/ketama.ts'
-import type { ConnectionOptions } from 'node:tls'
-import type { MemcachedProtocol } from '../config.ts'
+import type { Config } from '../config.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -13,17 +12,23 @@ declare module 'fastify' {
   }
 }
 
-export interface MemcachePluginOptions {
-  servers: NodeAddress[]
-  timeoutMs: number
-  deadRetryMs: number
-  hashing: Hashing
-  protocol: MemcachedProtocol
-  tls: ConnectionOptions | null
+type ClientConfig = Pick<Config, 'memcachedServers' | 'memcachedTimeoutMs' | 'memcachedDeadRetryMs' | 'memcachedHashing' | 'memcachedProtocol' | 'memcachedTls'>
+
+/** A client with the config's deadline, dead-retry, hashing, protocol and TLS, for `servers` (default: the session cluster). */
+export function memcacheClientFromConfig (config: ClientConfig, servers: readonly NodeAddress[] | null = config.memcachedServers): MemcacheClient {
+  if (!servers) throw new Error('memcacheClientFromConfig needs servers (server/main.ts starts local nodes when MEMCACHED_SERVERS is unset)')
+  return new MemcacheClient({
+    servers,
+    timeoutMs: config.memcachedTimeoutMs,
+    deadRetryMs: config.memcachedDeadRetryMs,
+    hashing: config.memcachedHashing,
+    protocol: config.memcachedProtocol,
+    tls: config.memcachedTls
+  })
 }
 
-async function memcachePlugin (app: FastifyInstance, options: MemcachePluginOptions) {
-  const client = new MemcacheClient(options)
+async function memcachePlugin (app: FastifyInstance) {
+  const client = memcacheClientFromConfig(app.config)
   app.decorate('memcache', client)
   app.addHook('onReady', async function greetNodes () {
     // Say at start which nodes cannot be reached and why (refused, TLS certificate not trusted or

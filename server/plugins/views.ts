@@ -16,7 +16,7 @@ const TEMPLATE_LOCALS = [
   'formatDuration', 'formatBytes', 'formatCount', // helpers
   'entries', 'stored', 'node', 'nodeIndex', 'csrf', 'csrfField', 'limits', 'ttlSeconds', 'notices', 'notice', 'error', 'form', // session
   'overview', 'charts', 'found', 'key', 'pointed', 'percent', 'chart', 'id', // cluster, bar chart
-  'cards', 'prefix', 'maxKeyBytes', 'transcript', // playground
+  'cards', 'pg', 'transcript', 'label', 'prefix', 'maxKeyBytes', // playground
   'heading', 'message', 'status' // error
 ]
 

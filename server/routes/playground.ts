@@ -1,68 +1,126 @@
-// The tutorial's client API, call by call, on the real cluster: GET /memcache shows a card per
-// step; POST /memcache runs one and shows the call and its result as the interpreter would.
+// The tutorial's client API, call by call, on real memcached: GET /memcache shows a card per step
+// and the visitor's console (their last runs); POST /memcache runs one command in the visitor's
+// own namespace, records it in that console and answers 303 back to the card (POST/redirect/GET:
+// Back and Reload never resend a command).
 import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Session } from '../session/session.ts'
-import { MemcacheClient } from '../memcache/client.ts'
+import { memcacheClientFromConfig } from '../plugins/memcache.ts'
+import { NodeDownError, TimeoutError } from '../memcache/errors.ts'
 import { CARDS } from '../playground/cards.ts'
-import { knownOp, MAX_KEY_BYTES, PLAYGROUND_PREFIX, PlaygroundInputError, runCommand, type PlaygroundInput, type Transcript } from '../playground/commands.ts'
+import { cardOf, runCommand, TTL_DEMO_SECONDS, type Op, type PlaygroundInput } from '../playground/commands.ts'
+import { emptyHistory, HISTORY_LENGTH, loadHistory, recordRun, type History } from '../playground/history.ts'
+import { keysNamed, MAX_MULTI_KEYS, MAX_VALUE_BYTES, PlaygroundInputError } from '../playground/input.ts'
+import { MAX_KEY_BYTES, visitorNamespace, type Namespace } from '../playground/namespace.ts'
+import { clientBucket, KeyRateLimiter } from '../playground/rate-limit.ts'
 import { CSRF_FIELD, csrfToken } from '../session/csrf.ts'
 import { guardedSession } from '../plugins/csrf.ts'
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { playgroundFormSchema } from '../schemas/playground.ts'
 
-interface PageState {
-  status?: number
-  transcript?: Transcript
-  error?: { op: string | undefined, message: string }
-  form?: PlaygroundInput
+/** A refusal answered at once (no redirect): nothing ran, nothing was recorded. */
+interface Refusal {
+  status: number
+  card: Op | null
+  message: string
+  form: PlaygroundInput
 }
 
 export default async function playgroundRoutes (app: FastifyInstance) {
+  const { config } = app
+  // The playground's own pool when configured (see README), else the session cluster.
+  const servers = config.playgroundMemcachedServers ?? config.memcachedServers
+  const clientA = memcacheClientFromConfig(config, servers)
   // Client B of the two-client CAS race: its own connections, like the tutorial's second terminal.
-  const second = new MemcacheClient({
-    servers: app.config.memcachedServers,
-    timeoutMs: app.config.memcachedTimeoutMs,
-    deadRetryMs: app.config.memcachedDeadRetryMs,
-    hashing: app.config.memcachedHashing,
-    protocol: app.config.memcachedProtocol,
-    tls: app.config.memcachedTls
+  const clientB = memcacheClientFromConfig(config, servers)
+  app.addHook('onClose', async function closePlaygroundClients () {
+    clientA.close()
+    clientB.close()
   })
-  app.addHook('onClose', async function closeSecondClient () { second.close() })
+  const limiter = new KeyRateLimiter(config.playgroundKeysPerMinute)
+  const namespaceOf = (session: Session): Namespace => visitorNamespace(config.cookieSecrets[0]!, session.id)
 
-  function render (reply: FastifyReply, session: Session, state: PageState = {}) {
-    reply.code(state.status ?? 200).header('cache-control', 'no-store')
+  function render (reply: FastifyReply, session: Session, namespace: Namespace, history: History, refusal?: Refusal) {
+    reply.code(refusal?.status ?? 200).header('cache-control', 'no-store')
+    const last = history.entries.at(-1)
+    const forms: History['forms'] = { ...history.forms }
+    if (refusal?.card) forms[refusal.card] = refusal.form
     return reply.view('playground.ejs', {
       title: 'Playground',
       cards: CARDS,
-      prefix: PLAYGROUND_PREFIX,
-      maxKeyBytes: MAX_KEY_BYTES,
-      csrf: csrfToken(app.config.cookieSecrets, session.id),
+      csrf: csrfToken(config.cookieSecrets, session.id),
       csrfField: CSRF_FIELD,
-      transcript: state.transcript ?? null,
-      error: state.error ?? null,
-      form: state.form ?? {}
+      pg: {
+        keyPrefix: namespace.keyPrefix,
+        maxKeyBytes: MAX_KEY_BYTES,
+        maxValueKiB: MAX_VALUE_BYTES / 1024,
+        maxMultiKeys: MAX_MULTI_KEYS,
+        maxTtlSeconds: config.playgroundMaxTtlSeconds,
+        ttlDemoSeconds: TTL_DEMO_SECONDS,
+        history: history.entries,
+        // The newest run of each card is shown in the card; an input error only while it is the newest run.
+        latest: latestPerCard(history),
+        ttlDemo: history.demo ?? null,
+        historyLength: HISTORY_LENGTH,
+        flash: refusal ? { card: refusal.card, message: refusal.message } : (last?.error ?? null),
+        forms,
+        now: Date.now()
+      }
     })
+  }
+
+  /** The console, or an empty one with a notice when the playground's memcached does not answer. */
+  async function historyOrNotice (namespace: Namespace): Promise<{ history: History, unavailable: boolean }> {
+    try {
+      return { history: await loadHistory(clientA, namespace.historyKey), unavailable: false }
+    } catch (error) {
+      if (!(error instanceof NodeDownError || error instanceof TimeoutError)) throw error
+      return { history: emptyHistory(), unavailable: true }
+    }
   }
 
   app.get('/memcache', async function showPlayground (request, reply) {
     const { session } = await app.sessions.open(request, reply)
-    return render(reply, session)
+    const namespace = namespaceOf(session)
+    const { history, unavailable } = await historyOrNotice(namespace)
+    return render(reply, session, namespace, history, unavailable ? { status: 200, card: null, message: 'The playground\'s memcached is not answering: your console cannot be shown, and commands will fail until it is back.', form: {} } : undefined)
   })
 
-  const formGuard = app.formGuard((request, reply, { session }, { reason, form }) => reason === 'csrf'
-    ? render(reply, session, { status: 403, error: { op: form?.op, message: 'This form has expired or did not come from this site (CSRF check failed). Submit it again.' }, form })
-    : render(reply, session, { status: 400, error: { op: undefined, message: 'Each field may be sent once, as text.' } }))
+  const formGuard = app.formGuard(async (request, reply, { session }, { reason, form }) => {
+    const namespace = namespaceOf(session)
+    const { history } = await historyOrNotice(namespace)
+    return reason === 'csrf'
+      ? render(reply, session, namespace, history, { status: 403, card: cardOf(form ?? {}), message: 'This form has expired or did not come from this site (CSRF check failed). Submit it again.', form: form ?? {} })
+      : render(reply, session, namespace, history, { status: 400, card: null, message: 'Each field may be sent once, as text.', form: {} })
+  })
 
   app.withTypeProvider<TypeBoxTypeProvider>().post('/memcache', { schema: playgroundFormSchema, attachValidation: true, preHandler: formGuard }, async function runPlayground (request, reply) {
     const { session } = guardedSession(request)
+    const namespace = namespaceOf(session)
+    const refuse = async (refusal: Refusal) => render(reply, session, namespace, (await historyOrNotice(namespace)).history, refusal)
     const form = request.body
+    const card = cardOf(form)
+    const rate = limiter.take(clientBucket(request.ip), keysNamed(form.op, form))
+    if (!rate.allowed) {
+      reply.header('retry-after', String(rate.retryAfterSeconds))
+      return refuse({ status: 429, card, message: `Too many playground commands from your address: ${config.playgroundKeysPerMinute} keys a minute at most. Try again in ${rate.retryAfterSeconds} s.`, form })
+    }
+
+    let entry
     try {
-      const transcript = await runCommand({ a: app.memcache, b: second }, form)
-      return render(reply, session, { transcript, form })
+      entry = { at: Date.now(), transcript: await runCommand({ a: clientA, b: clientB, namespace, maxTtlSeconds: config.playgroundMaxTtlSeconds }, form) }
     } catch (error) {
       if (!(error instanceof PlaygroundInputError)) throw error
-      // An unknown op has no card to show its error next to: it goes at the top of the page.
-      return render(reply, session, { status: 400, error: { op: knownOp(form.op), message: error.message }, form })
+      // An unknown op has no card: its message goes at the top of the page.
+      entry = { at: Date.now(), error: { card, message: error.message } }
     }
+    await recordRun(clientA, namespace.historyKey, config.playgroundMaxTtlSeconds, entry, form)
+    const anchor = entry.transcript?.card ?? entry.error?.card ?? 'console'
+    return reply.header('cache-control', 'no-store').redirect(`/memcache#${anchor}`, 303)
   })
+}
+
+function latestPerCard (history: History) {
+  const latest: Partial<Record<Op, NonNullable<History['entries'][number]['transcript']>>> = {}
+  for (const entry of history.entries) if (entry.transcript) latest[entry.transcript.card] = entry.transcript
+  return latest
 }

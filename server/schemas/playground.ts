@@ -7,6 +7,8 @@ const text = () => Type.Optional(Type.String())
 
 export const playgroundForm = Type.Object({
   op: text(),
+  /** The card a form belongs to (the console keeps each card's fields). */
+  card: text(),
   key: text(),
   val: text(),
   ttl: text(),

@@ -1,28 +1,12 @@
 // Every playground command against the real cluster, as the page shows it.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { buildTestApp, startCluster, unescapeHtml, Visitor } from '../helper.ts'
-
-class PlaygroundVisitor extends Visitor {
-  async run (fields: Record<string, string>): Promise<{ status: number, lines: string[], nodes: string, error: string | null, body: string }> {
-    if (!this.csrf) await this.get('/memcache')
-    const response = await this.app.inject({
-      method: 'POST',
-      url: '/memcache',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `uc=${this.cookie}` },
-      payload: new URLSearchParams({ _csrf: this.csrf!, ...fields }).toString()
-    })
-    const pre = /<div class="transcript"[\s\S]*?<pre>([\s\S]*?)<\/pre>/.exec(response.body)
-    const text = pre ? unescapeHtml(pre[1]!.replace(/<[^>]+>/g, '')) : ''
-    const nodes = /<p class="nodes-served">([\s\S]*?)<\/p>/.exec(response.body)?.[1]?.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim() ?? ''
-    const error = /<p class="error" role="alert">(.*?)<\/p>/.exec(response.body)?.[1] ?? null
-    return { status: response.statusCode, lines: text.split('\n').filter(Boolean), nodes, error: error && unescapeHtml(error), body: response.body }
-  }
-}
+import { buildTestApp, eventually, startCluster, Visitor } from '../helper.ts'
+import { namespacePrefix, PlaygroundVisitor, UNLIMITED } from './playground-visitor.ts'
 
 test('the playground runs every tutorial call', async (t) => {
   const cluster = await startCluster(t)
-  const app = await buildTestApp(t, cluster)
+  const app = await buildTestApp(t, cluster, UNLIMITED)
   const v = new PlaygroundVisitor(app)
   const page = await v.get('/memcache')
   assert.equal(page.statusCode, 200)
@@ -52,21 +36,24 @@ test('the playground runs every tutorial call', async (t) => {
   ]
   for (const [fields, lines] of expectations) {
     const result = await v.run(fields)
-    assert.equal(result.status, 200, `${fields.op}: ${result.error}`)
+    assert.equal(result.status, 303, `${fields.op}: ${result.error}`)
     assert.deepEqual(result.lines, lines, JSON.stringify(fields))
   }
 
-  // Which node served each key, as python-memcached routes the stored (prefixed) key.
+  // Which node served each key, as python-memcached routes the stored key (namespace included),
+  // linked to that key on the cluster page.
   const multi = await v.run({ op: 'get_multi', keys: 'x y' })
+  const prefix = namespacePrefix(multi.body)
   for (const key of ['x', 'y']) {
-    const node = app.memcache.nodes[app.memcache.nodeIndexFor(`pg:${key}`)!]!.label
+    const node = app.memcache.nodes[app.memcache.nodeIndexFor(`${prefix}${key}`)!]!.label
     assert.ok(multi.nodes.includes(`${key} → ${node}`), multi.nodes)
+    assert.ok(multi.body.includes(`<a href="/cluster?key=${encodeURIComponent(prefix + key)}"`), key)
   }
 })
 
 test('gets / cas, the two-client race, and the TTL demo', async (t) => {
   const cluster = await startCluster(t)
-  const app = await buildTestApp(t, cluster)
+  const app = await buildTestApp(t, cluster, UNLIMITED)
   const v = new PlaygroundVisitor(app)
   await v.run({ op: 'set', key: 'n', val: '1' })
 
@@ -75,43 +62,58 @@ test('gets / cas, the two-client race, and the TTL demo', async (t) => {
   const token = /name="token" value="([0-9a-f]{16})"/.exec(gets.body)![1]!
   assert.deepEqual((await v.run({ op: 'cas', key: 'n', val: '100', token })).lines, [">>> mc.cas('n', 100)", 'True'])
   assert.deepEqual((await v.run({ op: 'cas', key: 'n', val: '200', token })).lines, [">>> mc.cas('n', 200)", 'False  # someone changed the key since gets'])
-  assert.equal((await v.run({ op: 'cas', key: 'n', val: '1' })).status, 400)
+  assert.match((await v.run({ op: 'cas', key: 'n', val: '1' })).error!, /Run gets first/)
 
+  // The race always changes the value: both clients add one, B's first cas is refused and its retry kept.
   const race = await v.run({ op: 'cas_race', key: 'race' })
   assert.deepEqual(race.lines, [
-    ">>> mc.set('race', 1)", 'True',
-    "client A >>> mc.gets('race')", '1',
-    "client B >>> mc.gets('race')", '1',
-    "client A >>> mc.cas('race', 100)", 'True  # first to write: stored',
-    "client B >>> mc.cas('race', 200)", 'False  # refused: the key changed since its gets',
-    ">>> mc.get('race')", '100'
+    ">>> mc.get('race')", 'None',
+    ">>> mc.set('race', 0)", 'True  # start from 0',
+    "client A >>> mc.gets('race')", '0',
+    "client B >>> mc.gets('race')", '0',
+    "client A >>> mc.cas('race', 1)", 'True  # first to write: stored',
+    "client B >>> mc.cas('race', 1)", 'False  # refused: the key changed since its gets',
+    "client B >>> mc.gets('race')", '1  # B reads again',
+    "client B >>> mc.cas('race', 2)", 'True  # stored: both increments kept',
+    ">>> mc.get('race')", '2'
   ])
+  const again = await v.run({ op: 'cas_race', key: 'race' })
+  assert.deepEqual(again.lines.slice(-2), [">>> mc.get('race')", '4'])
+  // A key holding text (here, after `set n 10` then `append n abc`) starts the race from 0 again.
+  await v.run({ op: 'set', key: 'n', val: '10' })
+  await v.run({ op: 'append', key: 'n', val: 'abc' })
+  const broken = await v.run({ op: 'cas_race' })
+  assert.deepEqual(broken.lines.slice(0, 3), [">>> mc.get('n')", 'Traceback (most recent call last):', '  ...'])
+  assert.match(broken.lines[3]!, /^ValueError: invalid literal for int\(\) with base 10: b'10abc'/)
 
   const ttl = await v.run({ op: 'ttl_demo', key: 'temp', val: 'brief' })
-  assert.deepEqual(ttl.lines.slice(0, 3), [">>> mc.set('temp', 'brief', 2)", 'True', ">>> mc.get('temp')"])
+  assert.deepEqual(ttl.lines.slice(0, 4), [">>> mc.set('temp', 'brief', 2)", 'True', ">>> mc.get('temp')", "'brief'  # expires in 2 s"])
+  assert.match(ttl.body, /Time left for <code>temp<\/code>: <strong>about [12] s<\/strong>/)
   const started = Date.now()
-  while ((await v.run({ op: 'get', key: 'temp' })).lines[1] !== 'None') {
-    assert.ok(Date.now() - started < 4000, 'did not expire')
-    await new Promise((resolve) => setTimeout(resolve, 200))
-  }
+  // "Get it now", from the expiry card: the result is shown in that card.
+  await eventually(async () => (await v.run({ op: 'get', key: 'temp', card: 'ttl_demo' })).lines[1] === 'None', 5000)
+  assert.match((await v.get('/memcache')).body, /id="ttl_demo-val" type="text" name="val" value="brief"/, 'the card keeps its own fields')
   assert.ok(Date.now() - started >= 900, 'expired too early')
+  // memcached's clock ticks in whole seconds, so the key can go up to a second before the page's count.
+  await eventually(async () => /The TTL of <code>temp<\/code> ran out \d+ s ago/.test((await v.get('/memcache')).body), 3000)
 })
 
-test('playground keys cannot reach sessions; bad input and CSRF are refused', async (t) => {
+test('playground keys cannot reach sessions; bad input is answered next to its card', async (t) => {
   const cluster = await startCluster(t)
-  const app = await buildTestApp(t, cluster)
+  const app = await buildTestApp(t, cluster, UNLIMITED)
   const owner = new Visitor(app)
   await owner.set('secret', 'kept')
   const v = new PlaygroundVisitor(app)
   const overwrite = await v.run({ op: 'set', key: owner.sessionId!, val: '{}' })
-  assert.equal(overwrite.status, 200)
+  assert.equal(overwrite.status, 303)
   assert.equal((await owner.data()).secret, 'kept')
-  assert.equal(await app.memcache.get(`pg:${owner.sessionId}`), '{}')
+  assert.equal(await app.memcache.get(`${namespacePrefix(overwrite.body)}${owner.sessionId}`), '{}')
+  assert.doesNotMatch(overwrite.body, new RegExp(v.sessionId!), 'the page never shows the session id')
 
   const cases: Array<[Record<string, string>, RegExp]> = [
     [{ op: 'set', key: '', val: 'x' }, /Enter a key/],
     [{ op: 'set', key: 'a b', val: 'x' }, /cannot be used: key must not contain spaces/],
-    [{ op: 'set', key: 'k'.repeat(248), val: 'x' }, /248 bytes; playground keys may have at most 247/],
+    [{ op: 'set', key: 'k'.repeat(231), val: 'x' }, /231 bytes; playground keys may have at most 230/],
     [{ op: 'set', key: 'k', val: 'x'.repeat(65 * 1024) }, /over 64 KiB/],
     [{ op: 'set', key: 'k', val: 'x', ttl: 'soon' }, /TTL must be a whole number/],
     [{ op: 'get_multi', keys: Array.from({ length: 21 }, (_, i) => `k${i}`).join(' ') }, /At most 20 keys/],
@@ -121,17 +123,23 @@ test('playground keys cannot reach sessions; bad input and CSRF are refused', as
   ]
   for (const [fields, message] of cases) {
     const result = await v.run(fields)
-    assert.equal(result.status, 400, JSON.stringify(fields).slice(0, 60))
+    assert.equal(result.status, 303, JSON.stringify(fields).slice(0, 60))
     assert.match(result.error ?? '', message)
   }
+  // The card's fields come back as typed, with the field marked invalid.
+  const refilled = await v.run({ op: 'set', key: 'kept', val: 'x', ttl: 'soon' })
+  assert.match(refilled.body, /id="set-key" type="text" name="key" value="kept"[^>]*aria-invalid="true"/)
+
+  // A server error is the line python-memcached's user sees.
   await v.run({ op: 'set', key: 'text', val: 'abc' })
   const nonNumeric = await v.run({ op: 'incr', key: 'text' })
-  assert.equal(nonNumeric.status, 400)
-  assert.match(nonNumeric.error!, /non-numeric|status 0x0006/i)
+  assert.deepEqual(nonNumeric.lines, [">>> mc.incr('text')", 'Traceback (most recent call last):', '  ...', "ValueError: invalid literal for int() with base 10: b'CLIENT_ERROR cannot increment or decrement non-numeric value'"])
+  assert.equal(nonNumeric.error, null)
 
   v.csrf = 'forged'
   const forged = await v.run({ op: 'set', key: 'k', val: 'x' })
   assert.equal(forged.status, 403)
+  assert.match(forged.error!, /CSRF check failed/)
 })
 
 test('PLAYGROUND=off removes the page and its link', async (t) => {
