@@ -13,7 +13,9 @@ export interface Config {
   memcachedTimeoutMs: number
   /** Deadline for a client to send a whole request (headers and body). */
   requestTimeoutMs: number
-  memcachedDeadRetryMs: number
+  /** A failed node is probed after this long, then at doubling intervals up to memcachedProbeMaxMs. */
+  memcachedProbeMinMs: number
+  memcachedProbeMaxMs: number
   memcachedHashing: Hashing
   /** binary: memcached's binary protocol over memjs; meta: the meta protocol (text), over TCP or TLS. */
   memcachedProtocol: MemcachedProtocol
@@ -188,7 +190,8 @@ export function loadConfig (env: Env = process.env): LoadedConfig {
     localPlaygroundPort: localPorts[LOCAL_WEIGHTS.length]!,
     memcachedTimeoutMs: integer('MEMCACHED_TIMEOUT_MS', 500, 10, 10_000),
     requestTimeoutMs: integer('REQUEST_TIMEOUT_MS', 10_000, 100, 600_000),
-    memcachedDeadRetryMs: integer('MEMCACHED_DEAD_RETRY_SECONDS', 30, 0, 3600) * 1000,
+    memcachedProbeMinMs: integer('MEMCACHED_PROBE_MIN_MS', 100, 10, 60_000),
+    memcachedProbeMaxMs: integer('MEMCACHED_PROBE_MAX_MS', 2000, 10, 60_000),
     memcachedHashing: oneOf('MEMCACHED_HASHING', 'modulo', ['modulo', 'ketama'] as const),
     memcachedProtocol,
     memcachedTls,
@@ -205,6 +208,12 @@ export function loadConfig (env: Env = process.env): LoadedConfig {
     playgroundKeysPerMinute: integer('PLAYGROUND_KEYS_PER_MINUTE', 120, 0, 1_000_000),
     playgroundMaxTtlSeconds: integer('PLAYGROUND_MAX_TTL_SECONDS', 3600, 1, 30 * 24 * 3600),
     usingDevSecret
+  }
+  if (config.memcachedProbeMaxMs < config.memcachedProbeMinMs) {
+    problems.push(`MEMCACHED_PROBE_MAX_MS (${config.memcachedProbeMaxMs}) must not be below MEMCACHED_PROBE_MIN_MS (${config.memcachedProbeMinMs})`)
+  }
+  if (env.MEMCACHED_DEAD_RETRY_SECONDS?.trim()) {
+    problems.push('MEMCACHED_DEAD_RETRY_SECONDS is gone: a failed node is probed and used again as soon as it answers (MEMCACHED_PROBE_MIN_MS, MEMCACHED_PROBE_MAX_MS)')
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return config

@@ -53,8 +53,8 @@ function numberOr (value: string | undefined): number | null {
 }
 
 /** Which nodes are alive now, as a string of 0s and 1s: the sample and the stats are valid for one such set. */
-export function liveNodes (client: MemcacheClient, now = Date.now()): string {
-  return client.nodes.map((n) => (n.isAlive(now) ? '1' : '0')).join('')
+export function liveNodes (client: MemcacheClient): string {
+  return client.nodes.map((n) => (n.up ? '1' : '0')).join('')
 }
 
 /** Shares of `count` random 32-hex keys (session-id shaped) per node, under the client's routing. */
@@ -134,7 +134,7 @@ export function overviewSource (client: MemcacheClient, { statsMaxAgeMs = STATS_
     get () {
       if (inFlight) return inFlight
       const now = Date.now()
-      if (cached && now - cached.overview.fetchedAt < statsMaxAgeMs && liveNodes(client, now) === cached.live) {
+      if (cached && now - cached.overview.fetchedAt < statsMaxAgeMs && liveNodes(client) === cached.live) {
         return Promise.resolve(cached.overview)
       }
       inFlight = fetchOverview(client, sample).then((result) => {
@@ -184,8 +184,7 @@ function withInputs (key: string, steps: Array<{ hash: number, bucket: number, s
  */
 export async function locateKey (client: MemcacheClient, key: string): Promise<KeyLocation> {
   const node = client.nodeIndexFor(key)
-  const now = Date.now()
-  const steps = client.hashing === 'modulo' ? withInputs(key, routeSteps(key, client.buckets, (i) => client.nodes[i]!.isAlive(now)).steps) : []
+  const steps = client.hashing === 'modulo' ? withInputs(key, routeSteps(key, client.buckets, (i) => client.nodes[i]!.up).steps) : []
   const home = client.hashing === 'modulo' ? steps[0]!.server : node
   let present: boolean | null = null
   if (node !== null && key.startsWith(LOOKUP_PREFIX)) {

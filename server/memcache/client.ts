@@ -13,18 +13,20 @@ import type { MemcachedProtocol } from '../config.ts'
 import { encodeKey } from './keys.ts'
 import { MemcacheNode, type NodeAddress } from './node.ts'
 import { openTransport } from './open-transport.ts'
-import type { CasToken, Item, StoreMode, StoreResult } from './transport.ts'
-import { routeKey, weightedBuckets } from './routing.ts'
+import type { CasToken, DeleteOutcome, Item, StoreMode, StoreResult } from './transport.ts'
+import { routeKey, routeSteps, weightedBuckets } from './routing.ts'
 import { KetamaRing, type Hashing } from './ketama.ts'
 import { decodeValue, DEFAULT_MAX_VALUE_BYTES, encodeValue, parseInteger, type MemcacheValue } from './values.ts'
-import { MemcacheError, NodeDownError } from './errors.ts'
+import { MemcacheError, NodeDownError, TimeoutError } from './errors.ts'
 
 export interface ClientOptions {
   servers: readonly NodeAddress[]
   /** Deadline of one request to one node. */
   timeoutMs?: number
-  /** How long a failed node is skipped before it is tried again (python-memcached: 30 s). */
-  deadRetryMs?: number
+  /** A failed node is probed in the background, first after this long... */
+  probeMinMs?: number
+  /** ...then at doubling intervals up to this one, and used again as soon as it answers. */
+  probeMaxMs?: number
   maxValueBytes?: number
   /** 'modulo' (default): python-memcached's selection, shared with the Python original; 'ketama': consistent hashing. */
   hashing?: Hashing
@@ -41,8 +43,28 @@ export interface CasValue {
 
 export type CasResult = 'stored' | 'exists' | 'not-found'
 
+/** Commands on one given node, without failover: for finding and moving a key between nodes. */
+export interface NodeCommands {
+  readonly index: number
+  gets (key: string): Promise<CasValue | undefined>
+  /** Adds; the new item's CAS token, or undefined when the key exists. */
+  add (key: string, value: MemcacheValue, ttl: number): Promise<CasToken | undefined>
+  /** Deletes, only if the item is still at version `cas` when one is given. */
+  delete (key: string, cas?: CasToken): Promise<DeleteOutcome>
+}
+
+/**
+ * Whether a command may be sent again where its key routes now after its node failed.
+ * 'always': reads, and writes whose repetition is harmless (get, gets, get-and-touch, touch, set,
+ * add, delete). 'unsent': only when the request certainly never reached the node (connection
+ * refused or not yet open): a compare-and-swap, replace, append, prepend or counter whose outcome
+ * is unknown surfaces as an error instead.
+ */
+type Retry = 'always' | 'unsent'
+
 export const DEFAULT_TIMEOUT_MS = 500
-export const DEFAULT_DEAD_RETRY_MS = 30_000
+export const DEFAULT_PROBE_MIN_MS = 100
+export const DEFAULT_PROBE_MAX_MS = 2000
 const MAX_TTL = 0xffffffff
 
 function checkTtl (ttl: number): number {
@@ -73,10 +95,10 @@ export class MemcacheClient {
   constructor (options: ClientOptions) {
     if (options.servers.length === 0) throw new MemcacheError('at least one memcached server is required')
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
-    const deadRetryMs = options.deadRetryMs ?? DEFAULT_DEAD_RETRY_MS
+    const probes = { probeMinMs: options.probeMinMs ?? DEFAULT_PROBE_MIN_MS, probeMaxMs: options.probeMaxMs ?? DEFAULT_PROBE_MAX_MS }
     this.protocol = options.protocol ?? 'binary'
     const transport = { protocol: this.protocol, timeoutMs, tls: options.tls ?? null }
-    this.nodes = options.servers.map((address) => new MemcacheNode(address, openTransport(address, transport), deadRetryMs))
+    this.nodes = options.servers.map((address) => new MemcacheNode(address, openTransport(address, transport), probes))
     this.buckets = weightedBuckets(options.servers.map((s) => s.weight))
     this.#maxValueBytes = options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES
     this.hashing = options.hashing ?? 'modulo'
@@ -85,33 +107,64 @@ export class MemcacheClient {
 
   /** The live node that holds `key` now (python-memcached's choice, or the ring's), or null when none is left. */
   nodeIndexFor (key: string | Buffer): number | null {
-    const now = Date.now()
-    const isAlive = (i: number) => this.nodes[i]!.isAlive(now)
+    const isAlive = (i: number) => this.nodes[i]!.up
     if (this.#ring) return this.#ring.route(typeof key === 'string' ? key : key.toString('utf8'), isAlive)
     return routeKey(key, this.buckets, isAlive)
+  }
+
+  /**
+   * Every node `key` can live on, home first, whatever their health: python-memcached's re-hash
+   * steps (distinct nodes, in order), or the ring's next nodes under ketama. A key written while
+   * its home node was down is on one of the others.
+   */
+  routeChain (key: string): number[] {
+    const servers = this.#ring
+      ? this.#ring.chain(key)
+      : routeSteps(encodeKey(key), this.buckets, () => false).steps.map((step) => step.server)
+    return [...new Set(servers)]
+  }
+
+  /** Commands on node `index` only: no failover; the node's health follows their outcome. */
+  onNode (index: number): NodeCommands {
+    const node = this.nodes[index]
+    if (!node) throw new MemcacheError(`no node ${index}`)
+    const send = <T>(command: (transport: MemcacheNode['transport']) => Promise<T>): Promise<T> => {
+      this.roundTrips++
+      return node.call(command)
+    }
+    return {
+      index,
+      gets: async (key) => casValueOf(await send((t) => t.get(encodeKey(key)))),
+      add: async (key, value, ttl) => {
+        const { bytes, flags } = encodeValue(value, this.#maxValueBytes)
+        const { outcome, cas } = await send((t) => t.store('add', encodeKey(key), bytes, flags, checkTtl(ttl)))
+        return outcome === 'stored' ? cas : undefined
+      },
+      delete: (key, cas) => send((t) => t.delete(encodeKey(key), cas))
+    }
   }
 
   // ---- single-key commands -------------------------------------------------------------------
 
   async get (key: string): Promise<MemcacheValue | undefined> {
-    const item = await this.#request(key, (t, k) => t.get(k))
+    const item = await this.#request(key, 'always', (t, k) => t.get(k))
     return item && valueOf(item)
   }
 
   /** The value and its CAS token (python-memcached's `gets`). */
   async gets (key: string): Promise<CasValue | undefined> {
-    return casValueOf(await this.#request(key, (t, k) => t.get(k)))
+    return casValueOf(await this.#request(key, 'always', (t, k) => t.get(k)))
   }
 
   /** One round trip that reads the value (with its CAS token) and resets its expiry to `ttl`. */
   async getAndTouch (key: string, ttl: number): Promise<CasValue | undefined> {
     checkTtl(ttl)
-    return casValueOf(await this.#request(key, (t, k) => t.get(k, ttl)))
+    return casValueOf(await this.#request(key, 'always', (t, k) => t.get(k, ttl)))
   }
 
   async touch (key: string, ttl: number): Promise<boolean> {
     checkTtl(ttl)
-    return this.#request(key, (t, k) => t.touch(k, ttl))
+    return this.#request(key, 'always', (t, k) => t.touch(k, ttl))
   }
 
   /** Stores unconditionally; `ttl` 0 means no expiry. */
@@ -157,7 +210,7 @@ export class MemcacheClient {
 
   /** The stored bytes undecoded, their flags and CAS token: to check a size before changing it. */
   async getsRaw (key: string): Promise<Item | undefined> {
-    return this.#request(key, (t, k) => t.get(k))
+    return this.#request(key, 'always', (t, k) => t.get(k))
   }
 
   /** Adds `delta` to a counter; undefined when the key is missing. 64-bit, wraps as memcached does. */
@@ -172,7 +225,7 @@ export class MemcacheClient {
 
   /** True when the key existed. */
   async delete (key: string): Promise<boolean> {
-    return (await this.#request(key, (t, k) => t.delete(k))) === 'deleted'
+    return (await this.#request(key, 'always', (t, k) => t.delete(k))) === 'deleted'
   }
 
   // ---- multi-key commands: one pipelined round trip per node ---------------------------------
@@ -180,7 +233,7 @@ export class MemcacheClient {
   /** The keys found, with their values (python-memcached's `get_multi`); misses are absent. */
   async getMulti (keys: readonly string[]): Promise<Map<string, MemcacheValue>> {
     const found = new Map<string, MemcacheValue>()
-    await this.#pipeline(keys.map((key) => ({ key })), async (transport, group) => {
+    await this.#pipeline(keys.map((key) => ({ key })), 'always', async (transport, group) => {
       const items = await transport.getMulti(group.map((r) => r.keyBytes))
       for (const [position, item] of items) found.set(group[position]!.key, valueOf(item))
     })
@@ -193,7 +246,9 @@ export class MemcacheClient {
     const list = Symbol.iterator in entries ? [...entries] : Object.entries(entries)
     const requests = list.map(([key, value]) => ({ key, ...encodeValue(value, this.#maxValueBytes) }))
     const failed: string[] = []
-    await this.#pipeline(requests, async (transport, group) => {
+    // Not repeated once sent: memcached drops the connection on an item over its limit (over TLS),
+    // and that batch must not take the next node down with it.
+    await this.#pipeline(requests, 'unsent', async (transport, group) => {
       const refused = await transport.setMulti(group.map((r) => ({ key: r.keyBytes, bytes: r.bytes, flags: r.flags })), ttl)
       for (const position of refused) failed.push(group[position]!.key)
     }, failed)
@@ -203,7 +258,7 @@ export class MemcacheClient {
   /** Deletes every key; true when every node answered (missing keys are not an error, as `delete_multi`). */
   async deleteMulti (keys: readonly string[]): Promise<boolean> {
     const failed: string[] = []
-    await this.#pipeline(keys.map((key) => ({ key })), (transport, group) => transport.deleteMulti(group.map((r) => r.keyBytes)), failed)
+    await this.#pipeline(keys.map((key) => ({ key })), 'always', (transport, group) => transport.deleteMulti(group.map((r) => r.keyBytes)), failed)
     return failed.length === 0
   }
 
@@ -220,11 +275,11 @@ export class MemcacheClient {
   // ---- the mechanism -------------------------------------------------------------------------
 
   /**
-   * Sends one request for `key` to its node. When the connection fails (refused, reset, closed)
-   * the node is marked dead and the request goes where the key now routes, as python-memcached
-   * does; a timeout is not retried (the node may have applied it, and the caller is waiting).
+   * Sends one request for `key` to its node. When the node fails (connection refused, reset or
+   * closed, or no answer within the deadline) it is marked down and, if `retry` allows it, the
+   * request goes where the key routes now, as python-memcached does.
    */
-  async #request<T> (key: string, command: (transport: MemcacheNode['transport'], key: Buffer) => Promise<T>): Promise<T> {
+  async #request<T> (key: string, retry: Retry, command: (transport: MemcacheNode['transport'], key: Buffer) => Promise<T>): Promise<T> {
     const keyBytes = encodeKey(key)
     for (let attempt = 0; ; attempt++) {
       const index = this.nodeIndexFor(keyBytes)
@@ -233,18 +288,20 @@ export class MemcacheClient {
         this.roundTrips++
         return await this.nodes[index]!.call((t) => command(t, keyBytes))
       } catch (error) {
-        if (!(error instanceof NodeDownError) || attempt >= this.nodes.length) throw error
+        const failed = error instanceof NodeDownError || error instanceof TimeoutError
+        if (!failed || (retry === 'unsent' && error.sent) || attempt >= this.nodes.length) throw error
       }
     }
   }
 
   /**
    * Groups requests by node and sends each group as one batch (one round trip), all groups at
-   * once. Keys whose node's connection failed are re-routed (as in #request); keys that no node
-   * could take, or whose node timed out, go to `failed`.
+   * once. Keys whose node failed are re-routed when `retry` allows it (as in #request); keys that
+   * no node could take, or whose outcome is unknown, go to `failed`.
    */
   async #pipeline<R extends { key: string }> (
     requests: readonly R[],
+    retry: Retry,
     send: (transport: MemcacheNode['transport'], group: Array<R & { keyBytes: Buffer }>) => Promise<void>,
     failed: string[] = []
   ): Promise<void> {
@@ -263,7 +320,8 @@ export class MemcacheClient {
           this.roundTrips++
           await this.nodes[index]!.call((t) => send(t, group))
         } catch (error) {
-          if (error instanceof NodeDownError && attempt < this.nodes.length) pending.push(...group)
+          const failure = error instanceof NodeDownError || error instanceof TimeoutError
+          if (failure && (retry === 'always' || !error.sent) && attempt < this.nodes.length) pending.push(...group)
           else for (const r of group) failed.push(r.key)
         }
       }))
@@ -273,18 +331,20 @@ export class MemcacheClient {
   async #store (mode: StoreMode, key: string, value: MemcacheValue, ttl: number, cas?: CasToken): Promise<StoreResult> {
     checkTtl(ttl)
     const { bytes, flags } = encodeValue(value, this.#maxValueBytes)
-    return this.#request(key, (t, k) => t.store(mode, k, bytes, flags, ttl, cas))
+    // A set or add may be repeated elsewhere; a compare-and-swap or replace must not (see Retry).
+    const retry = (mode === 'set' && !cas) || mode === 'add' ? 'always' : 'unsent'
+    return this.#request(key, retry, (t, k) => t.store(mode, k, bytes, flags, ttl, cas))
   }
 
   async #concat (mode: 'append' | 'prepend', key: string, value: string | Buffer, cas?: CasToken): Promise<boolean> {
     const { bytes } = encodeValue(value, this.#maxValueBytes)
-    return (await this.#request(key, (t, k) => t.store(mode, k, bytes, 0, 0, cas))).outcome === 'stored'
+    return (await this.#request(key, 'unsent', (t, k) => t.store(mode, k, bytes, 0, 0, cas))).outcome === 'stored'
   }
 
   async #counter (direction: 'incr' | 'decr', key: string, delta: number | bigint): Promise<number | bigint | undefined> {
     const amount = BigInt(delta)
     if (amount < 0n || amount > 0xffffffffffffffffn) throw new MemcacheError(`delta must be from 0 to 2^64-1, got ${delta}`)
-    const value = await this.#request(key, (t, k) => t.arithmetic(direction, k, amount))
+    const value = await this.#request(key, 'unsent', (t, k) => t.arithmetic(direction, k, amount))
     return value === undefined ? undefined : parseInteger(value.toString())
   }
 }

@@ -22,6 +22,16 @@ export class KetamaRing {
     this.#size = servers.length
   }
 
+  /** Every node clockwise from the key's point, distinct, the key's own node first. */
+  chain (key: string): number[] {
+    const chain = [this.#indexOf.get(this.#ring.get(key)!)!]
+    for (const label of this.#ring.range(key, this.#size, true)) {
+      const index = this.#indexOf.get(label)!
+      if (!chain.includes(index)) chain.push(index)
+    }
+    return chain
+  }
+
   /** The first live node clockwise from the key's point on the ring, or null when none is alive. */
   route (key: string, isAlive: (server: number) => boolean = () => true): number | null {
     const first = this.#indexOf.get(this.#ring.get(key)!)!

@@ -12,15 +12,16 @@ declare module 'fastify' {
   }
 }
 
-type ClientConfig = Pick<Config, 'memcachedServers' | 'memcachedTimeoutMs' | 'memcachedDeadRetryMs' | 'memcachedHashing' | 'memcachedProtocol' | 'memcachedTls'>
+type ClientConfig = Pick<Config, 'memcachedServers' | 'memcachedTimeoutMs' | 'memcachedProbeMinMs' | 'memcachedProbeMaxMs' | 'memcachedHashing' | 'memcachedProtocol' | 'memcachedTls'>
 
-/** A client with the config's deadline, dead-retry, hashing, protocol and TLS, for `servers` (default: the session cluster). */
+/** A client with the config's deadline, probing, hashing, protocol and TLS, for `servers` (default: the session cluster). */
 export function memcacheClientFromConfig (config: ClientConfig, servers: readonly NodeAddress[] | null = config.memcachedServers): MemcacheClient {
   if (!servers) throw new Error('memcacheClientFromConfig needs servers (server/main.ts starts local nodes when MEMCACHED_SERVERS is unset)')
   return new MemcacheClient({
     servers,
     timeoutMs: config.memcachedTimeoutMs,
-    deadRetryMs: config.memcachedDeadRetryMs,
+    probeMinMs: config.memcachedProbeMinMs,
+    probeMaxMs: config.memcachedProbeMaxMs,
     hashing: config.memcachedHashing,
     protocol: config.memcachedProtocol,
     tls: config.memcachedTls

@@ -1,8 +1,16 @@
 // Loading and saving session records. A page view is one memcached command (get-and-touch reads
 // the record and slides its expiry); a change is a compare-and-swap on top of that read, re-read
 // and re-applied when another request changed the session first, so no update is ever lost.
+//
+// Records that moved. A session created or written while its home node was down lives on another
+// node of its id's route chain (python-memcached's re-hash steps, the ring's next nodes). When the
+// home node is back, a read there misses: only then (misses cost extra, hits never) the store
+// looks along the chain, whatever this instance believes about those nodes' health, and brings
+// the record home with `add` (never overwriting what is there: a record at home is newer, or
+// another instance moved it first) and deletes the old copy only if it is unchanged since read.
+// An ended session is deleted on every node of its chain, so no copy can come back.
 import type { CasValue, MemcacheClient } from '../memcache/client.ts'
-import { TimeoutError, ValueFormatError } from '../memcache/errors.ts'
+import { NodeDownError, TimeoutError, ValueFormatError } from '../memcache/errors.ts'
 import type { CasToken } from '../memcache/transport.ts'
 import { SessionConflictError, SessionLimitError } from './errors.ts'
 import { formatBytes, type SessionLimits } from './limits.ts'
@@ -44,17 +52,11 @@ export class SessionStore {
 
   /**
    * The session's data and version, sliding its expiry in the same round trip; undefined when
-   * memcached does not hold it (or holds something that is not a session). A node that times out
-   * is marked dead by the client, so the one retry goes where the key now routes.
+   * memcached does not hold it (or holds something that is not a session). On a miss, the record
+   * is looked for along the id's route chain and brought home (see above).
    */
   async load (id: string): Promise<StoredSession | undefined> {
-    const read = () => this.#read(() => this.#client.getAndTouch(id, this.#ttl))
-    try {
-      return await read()
-    } catch (error) {
-      if (!(error instanceof TimeoutError)) throw error
-      return read()
-    }
+    return this.#find(id, () => this.#client.getAndTouch(id, this.#ttl))
   }
 
   /** Stores a session under a new id; false if the id is taken (then pick another). */
@@ -83,8 +85,17 @@ export class SessionStore {
     throw new SessionConflictError()
   }
 
-  destroy (id: string): Promise<boolean> {
-    return this.#client.delete(id)
+  /**
+   * Deletes the session on every node of its id's route chain, so that no copy left on another
+   * node can be brought home later. When a node of the chain cannot be reached, an end mark under
+   * the id (for the idle TTL) stops a copy it may hold from coming back.
+   */
+  async destroy (id: string): Promise<void> {
+    const reached = await Promise.all(this.#client.routeChain(id).map((index) => this.#client.onNode(index).delete(id).then(() => true, (error: unknown) => {
+      if (isNodeFailure(error)) return false
+      throw error
+    })))
+    if (reached.includes(false)) await this.markEnded(id, this.#ttl)
   }
 
   /**
@@ -102,13 +113,12 @@ export class SessionStore {
    * undefined when memcached holds nothing under it.
    */
   async loadIssued (id: string): Promise<StoredSession | 'ended' | undefined> {
+    // No look along the route chain here: a cookie marked "not stored yet" names an id that was
+    // never stored (its first change re-issues the cookie unmarked), so a miss is the normal case
+    // and costs one command.
     let found
     try {
-      found = await this.#client.getAndTouch(id, this.#ttl).catch((error: unknown) => {
-        // As in `load`: the node that timed out is marked dead, the one retry goes where the key routes now.
-        if (error instanceof TimeoutError) return this.#client.getAndTouch(id, this.#ttl)
-        throw error
-      })
+      found = await this.#client.getAndTouch(id, this.#ttl)
     } catch (error) {
       if (error instanceof ValueFormatError) return 'ended'
       throw error
@@ -120,20 +130,55 @@ export class SessionStore {
 
   async #reload (id: string): Promise<StoredSession> {
     // Gone (expired or evicted between our read and write) or not a session: start from empty.
-    return (await this.#read(() => this.#client.gets(id))) ?? { data: new Map(), cas: null }
+    return (await this.#find(id, () => this.#client.gets(id))) ?? { data: new Map(), cas: null }
   }
 
-  /** A record as a session; undefined when it is missing or is not a JSON dict (a pickle, say). */
-  async #read (fetch: () => Promise<CasValue | undefined>): Promise<StoredSession | undefined> {
+  /** The session where its id routes; on a miss, the record brought home from along its chain. */
+  async #find (id: string, fetch: () => Promise<CasValue | undefined>): Promise<StoredSession | undefined> {
+    const home = await this.#read(fetch)
+    if (home === 'not-a-session') return undefined // an end mark, or the Python original's pickle
+    return home ?? this.#bringHome(id, fetch)
+  }
+
+  async #bringHome (id: string, fetch: () => Promise<CasValue | undefined>): Promise<StoredSession | undefined> {
+    const routed = this.#client.nodeIndexFor(id)
+    for (const index of this.#client.routeChain(id)) {
+      if (index === routed) continue
+      const copy = await this.#read(() => this.#client.onNode(index).gets(id)).catch((error: unknown) => {
+        if (isNodeFailure(error)) return undefined
+        throw error
+      })
+      if (copy === undefined) continue
+      if (copy === 'not-a-session') return undefined
+      const home = this.#client.nodeIndexFor(id)
+      if (home === null) throw new NodeDownError(null)
+      // The node that answered is the id's home again (this instance had it down): read it there.
+      if (home === index) return this.#found(await this.#read(fetch))
+      const token = await this.#client.onNode(home).add(id, encodeRecord(copy.data), this.#ttl)
+      // Something got home first (another instance moved it, or wrote anew): that one stands.
+      if (!token) return this.#found(await this.#read(() => this.#client.gets(id)))
+      if (copy.cas) await this.#client.onNode(index).delete(id, copy.cas).catch(() => {})
+      return { data: copy.data, cas: token }
+    }
+    return undefined
+  }
+
+  #found (read: StoredSession | 'not-a-session' | undefined): StoredSession | undefined {
+    return read === 'not-a-session' ? undefined : read
+  }
+
+  /** A record as a session; 'not-a-session' when the key holds something else (an end mark, a pickle). */
+  async #read (fetch: () => Promise<CasValue | undefined>): Promise<StoredSession | 'not-a-session' | undefined> {
     let found
     try {
       found = await fetch()
     } catch (error) {
-      if (error instanceof ValueFormatError) return undefined // flags we do not decode
+      if (error instanceof ValueFormatError) return 'not-a-session' // flags we do not decode
       throw error
     }
-    const data = found ? decodeRecord(found.value) : null
-    return data && found ? { data, cas: found.cas } : undefined
+    if (!found) return undefined
+    const data = decodeRecord(found.value)
+    return data ? { data, cas: found.cas } : 'not-a-session'
   }
 
   #encodeWithinLimits (data: SessionData): string {
@@ -147,6 +192,10 @@ export class SessionStore {
     }
     return text
   }
+}
+
+function isNodeFailure (error: unknown): boolean {
+  return error instanceof NodeDownError || error instanceof TimeoutError
 }
 
 /** "Full jitter" exponential back-off: a random wait up to min(cap, base * 2^attempt). */

@@ -24,7 +24,7 @@ async function reportedVersion (port: number): Promise<string> {
 
 test('/cluster.json: shares within 2 points of the weights, node stats, a stopped node shows as down', async (t) => {
   const cluster = await startCluster(t)
-  const app = await buildTestApp(t, cluster, { MEMCACHED_DEAD_RETRY_SECONDS: '60' })
+  const app = await buildTestApp(t, cluster)
   const visitor = new Visitor(app)
   await visitor.set('k', 'v')
 
@@ -85,7 +85,7 @@ test('cheap pages: concurrent requests share one stats fetch, and the sample is 
 
 test('which node holds a key: the formula, the node, whether a playground key is there, and the re-hash while its node is down', async (t) => {
   const cluster = await startCluster(t)
-  const app = await buildTestApp(t, cluster, { MEMCACHED_DEAD_RETRY_SECONDS: '60' })
+  const app = await buildTestApp(t, cluster)
   await app.memcache.set('pg:key5', 'x')
   const address = (i: number) => `${cluster.nodes[i]!.address.host}:${cluster.nodes[i]!.spec.port}`
 

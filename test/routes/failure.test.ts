@@ -7,7 +7,7 @@ import { buildTestApp, eventually, startCluster, Visitor } from '../helper.ts'
 
 test('one node down: every page within a second, other sessions untouched, lost ones restart with a notice', async (t) => {
   const cluster = await startCluster(t)
-  const app = await buildTestApp(t, cluster, { MEMCACHED_DEAD_RETRY_SECONDS: '60' })
+  const app = await buildTestApp(t, cluster)
   // Visitors until every node holds at least one session.
   const visitors: Visitor[] = []
   const byNode = new Map<number, Visitor>()
@@ -44,7 +44,7 @@ test('one node down: every page within a second, other sessions untouched, lost 
 
 test('a hung node (stopped, not dead): the page still comes within a second, on the fallback node', async (t) => {
   const cluster = await startCluster(t)
-  const app = await buildTestApp(t, cluster, { MEMCACHED_DEAD_RETRY_SECONDS: '60' })
+  const app = await buildTestApp(t, cluster)
   let visitor = new Visitor(app)
   await visitor.set('k', 'v')
   while (app.memcache.nodeIndexFor(visitor.sessionId!) !== 0) { visitor = new Visitor(app); await visitor.set('k', 'v') }
@@ -63,7 +63,7 @@ test('a hung node (stopped, not dead): the page still comes within a second, on 
 
 test('every node down: 503 with a clear page, quickly; recovers on its own when nodes return', async (t) => {
   const cluster = await startCluster(t)
-  const app = await buildTestApp(t, cluster, { MEMCACHED_DEAD_RETRY_SECONDS: '1' })
+  const app = await buildTestApp(t, cluster)
   const visitor = new Visitor(app)
   await visitor.set('k', 'v')
   await cluster.stop('SIGKILL')
@@ -89,7 +89,7 @@ test('every node down: 503 with a clear page, quickly; recovers on its own when 
 
 test('a node restarting while requests flow: the process survives and almost no request fails', async (t) => {
   const cluster = await startCluster(t)
-  const app = await buildTestApp(t, cluster, { MEMCACHED_DEAD_RETRY_SECONDS: '1' })
+  const app = await buildTestApp(t, cluster)
   const visitors = Array.from({ length: 8 }, () => new Visitor(app))
   for (const v of visitors) await v.get()
 
