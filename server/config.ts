@@ -191,7 +191,7 @@ export function loadConfig (env: Env = process.env): LoadedConfig {
     memcachedTimeoutMs: integer('MEMCACHED_TIMEOUT_MS', 500, 10, 10_000),
     requestTimeoutMs: integer('REQUEST_TIMEOUT_MS', 10_000, 100, 600_000),
     memcachedProbeMinMs: integer('MEMCACHED_PROBE_MIN_MS', 100, 10, 60_000),
-    memcachedProbeMaxMs: integer('MEMCACHED_PROBE_MAX_MS', 2000, 10, 60_000),
+    memcachedProbeMaxMs: integer('MEMCACHED_PROBE_MAX_MS', 1000, 10, 60_000),
     memcachedHashing: oneOf('MEMCACHED_HASHING', 'modulo', ['modulo', 'ketama'] as const),
     memcachedProtocol,
     memcachedTls,

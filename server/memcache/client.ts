@@ -64,7 +64,7 @@ type Retry = 'always' | 'unsent'
 
 export const DEFAULT_TIMEOUT_MS = 500
 export const DEFAULT_PROBE_MIN_MS = 100
-export const DEFAULT_PROBE_MAX_MS = 2000
+export const DEFAULT_PROBE_MAX_MS = 1000
 const MAX_TTL = 0xffffffff
 
 function checkTtl (ttl: number): number {
