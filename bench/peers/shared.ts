@@ -3,6 +3,7 @@
 import ejs from 'ejs'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { TEMPLATE_HELPERS, TEMPLATE_LOCALS } from '../../server/plugins/views.ts'
 
 export const COOKIE_NAME = 'uc'
 export const TTL_SECONDS = 1200
@@ -13,8 +14,10 @@ export const secret = process.env.COOKIE_SECRET ?? 'bench-secret-that-is-long-en
 export const hosts = (process.env.MEMCACHED_SERVERS ?? '127.0.0.1:11211').split(',').map((s) => s.split(':').slice(0, 2).join(':'))
 
 const views = fileURLToPath(new URL('../../views/', import.meta.url))
-const index = ejs.compile(readFileSync(`${views}index.ejs`, 'utf8'), { filename: `${views}index.ejs` })
-const layout = ejs.compile(readFileSync(`${views}layout.ejs`, 'utf8'), { filename: `${views}layout.ejs` })
+// Compiled as the app compiles them (server/plugins/views.ts), helpers included.
+const compile = (name: string) => ejs.compile(readFileSync(`${views}${name}`, 'utf8'), { filename: `${views}${name}`, _with: false, destructuredLocals: TEMPLATE_LOCALS })
+const index = compile('index.ejs')
+const layout = compile('layout.ejs')
 
 /**
  * The session page, from the app's own templates, so every app in the benchmark sends the same
@@ -24,18 +27,20 @@ const layout = ejs.compile(readFileSync(`${views}layout.ejs`, 'utf8'), { filenam
 export function page (data: Record<string, unknown>): string {
   const entries = Object.entries(data).filter(([k]) => k !== 'cookie').map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])
   const body = index({
+    ...TEMPLATE_HELPERS,
     entries,
     stored: JSON.stringify(Object.fromEntries(entries)),
     node: '127.0.0.1:11211 (weight 4)',
+    nodeIndex: 0,
     csrf: 'x'.repeat(43),
     csrfField: '_csrf',
     limits: { maxKeyLength: 250 },
-    ttlMinutes: TTL_SECONDS / 60,
-    notice: [],
+    ttlSeconds: TTL_SECONDS,
+    notices: [],
     error: null,
     form: { action: 'set', key: '', val: '' }
   })
-  return layout({ title: 'Session', playground: false, body })
+  return layout({ ...TEMPLATE_HELPERS, title: 'Session', playground: false, body })
 }
 
 /** The small page of the bare floor: a form and a table, nothing else. */

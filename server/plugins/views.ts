@@ -11,7 +11,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url))
 
 // Every name the templates read. EJS then declares them as plain variables instead of wrapping
 // each template in `with (locals)`, which made variable lookups the templates' main cost.
-const TEMPLATE_LOCALS = [
+export const TEMPLATE_LOCALS = [
   'title', 'body', 'playground', // layout
   'formatDuration', 'formatBytes', 'formatCount', // helpers
   'entries', 'stored', 'node', 'nodeIndex', 'csrf', 'csrfField', 'limits', 'ttlSeconds', 'notices', 'notice', 'error', 'form', // session
@@ -19,6 +19,9 @@ const TEMPLATE_LOCALS = [
   'cards', 'pg', 'transcript', 'label', 'prefix', 'maxKeyBytes', // playground
   'heading', 'message', 'status' // error
 ]
+
+/** Functions every template may call. */
+export const TEMPLATE_HELPERS = { formatDuration, formatBytes, formatCount }
 
 async function viewsPlugin (app: FastifyInstance) {
   await app.register(view, {
@@ -30,7 +33,7 @@ async function viewsPlugin (app: FastifyInstance) {
     // on every render unless `cache` is set. Editing a template means restarting the server.
     production: true,
     options: { _with: false, destructuredLocals: TEMPLATE_LOCALS, cache: true },
-    defaultContext: { title: 'memcache-session', playground: app.config.playground, formatDuration, formatBytes, formatCount }
+    defaultContext: { title: 'memcache-session', playground: app.config.playground, ...TEMPLATE_HELPERS }
   })
   await app.register(fastifyStatic, {
     root: `${root}public`,
