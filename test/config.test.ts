@@ -1,12 +1,13 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ConfigError, DEV_COOKIE_SECRET, loadConfig, parseServers, resolveConfig } from '../server/config.ts'
 
 const LONG = 'x'.repeat(32)
 const files = mkdtempSync(join(tmpdir(), 'config-'))
+process.once('exit', () => rmSync(files, { recursive: true, force: true }))
 const PLAIN_FILE = join(files, 'plain.txt')
 const PEM_FILE = join(files, 'ca.pem')
 writeFileSync(PLAIN_FILE, 'not a certificate')

@@ -1,7 +1,7 @@
 // Throwaway TLS material for memcached's -Z nodes, made with openssl: a self-signed certificate
 // per name, valid one day, in a temporary folder.
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -17,7 +17,11 @@ let dir: string | undefined
 
 /** A self-signed certificate for `altName` (openssl's subjectAltName syntax: `IP:127.0.0.1`, `DNS:host`). */
 export function makeCertificate (name: string, altName = 'IP:127.0.0.1'): Certificate {
-  dir ??= mkdtempSync(join(tmpdir(), 'memcached-tls-'))
+  if (!dir) {
+    const made = mkdtempSync(join(tmpdir(), 'memcached-tls-'))
+    process.once('exit', () => rmSync(made, { recursive: true, force: true }))
+    dir = made
+  }
   const certFile = join(dir, `${name}.crt`)
   const keyFile = join(dir, `${name}.key`)
   execFileSync('openssl', [
