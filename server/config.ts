@@ -124,14 +124,18 @@ export function loadConfig (env: Env = process.env): LoadedConfig {
 
   const production = env.NODE_ENV === 'production'
 
-  let memcachedServers: NodeAddress[] | null = null
-  if (env.MEMCACHED_SERVERS !== undefined && env.MEMCACHED_SERVERS.trim() !== '') {
+  /** A server list (`host:port[:weight],...`), or null when the variable is empty. */
+  const servers = (name: string): NodeAddress[] | null => {
+    const raw = env[name]
+    if (raw === undefined || raw.trim() === '') return null
     try {
-      memcachedServers = parseServers(env.MEMCACHED_SERVERS)
+      return parseServers(raw)
     } catch (error) {
-      problems.push(`MEMCACHED_SERVERS: ${(error as Error).message}`)
+      problems.push(`${name}: ${(error as Error).message}`)
+      return null
     }
   }
+  const memcachedServers = servers('MEMCACHED_SERVERS')
 
   let localPorts = DEFAULT_LOCAL_PORTS
   const portsText = env.LOCAL_MEMCACHED_PORTS?.trim()
@@ -144,14 +148,7 @@ export function loadConfig (env: Env = process.env): LoadedConfig {
     }
   }
 
-  let playgroundMemcachedServers: NodeAddress[] | null = null
-  if (env.PLAYGROUND_MEMCACHED_SERVERS !== undefined && env.PLAYGROUND_MEMCACHED_SERVERS.trim() !== '') {
-    try {
-      playgroundMemcachedServers = parseServers(env.PLAYGROUND_MEMCACHED_SERVERS)
-    } catch (error) {
-      problems.push(`PLAYGROUND_MEMCACHED_SERVERS: ${(error as Error).message}`)
-    }
-  }
+  const playgroundMemcachedServers = servers('PLAYGROUND_MEMCACHED_SERVERS')
 
   const secretText = env.COOKIE_SECRET?.trim() ?? ''
   let cookieSecrets = secretText.split(',').map((s) => s.trim()).filter(Boolean)
