@@ -22,8 +22,6 @@ export interface ExchangeOptions {
 
 export class BinaryConnection {
   readonly label: string
-  /** Connections replaced after a failure or timeout (for tests and diagnostics). */
-  reconnects = 0
   readonly #host: string
   readonly #port: number
   readonly #timeoutMs: number
@@ -136,7 +134,6 @@ export class BinaryConnection {
   /** Drops `failed` (and its half-read bytes) for a fresh connection; fails what was pending on it. */
   #replace (failed: Server, error: Error): void {
     if (this.#server !== failed) return
-    this.reconnects++
     this.#server = this.#newServer()
     failed.error(error)
   }
