@@ -6,6 +6,9 @@
 FROM node:24-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
+# The workspaces' manifests, so npm ci links the packages (their sources come in the runtime stage).
+COPY packages/client/package.json ./packages/client/
+COPY packages/fastify/package.json ./packages/fastify/
 RUN npm ci --omit=dev --no-audit --no-fund
 
 FROM node:24-bookworm-slim AS runtime
@@ -13,6 +16,7 @@ ENV PORT=9999 HOST=0.0.0.0
 WORKDIR /app
 COPY --from=deps --chown=node:node /app/node_modules ./node_modules
 COPY --chown=node:node package.json ./
+COPY --chown=node:node packages ./packages
 COPY --chown=node:node server ./server
 # tools/: the local memcached nodes main.ts starts when MEMCACHED_SERVERS is unset (compose sets it).
 COPY --chown=node:node tools ./tools

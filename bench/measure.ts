@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import type { MemcacheClient } from '../server/memcache/client.ts'
+import type { MemcacheClient } from '@memcache-session/client'
 
 /** wrk (C, one thread) takes far less of the two shared cores than autocannon; used when installed. */
 export const WRK = ['/usr/bin/wrk', '/usr/local/bin/wrk'].find((p) => existsSync(p)) ?? null

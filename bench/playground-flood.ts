@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { LocalCluster, LocalNode } from '../tools/local-cluster.ts'
 import { freePort, waitForPort } from '../tools/ports.ts'
-import { MemcacheClient } from '../server/memcache/client.ts'
+import { MemcacheClient } from '@memcache-session/client'
 
 const FLOOD_SECONDS = Number(process.env.FLOOD_SECONDS ?? 20)
 const CONNECTIONS = Number(process.env.FLOOD_CONNECTIONS ?? 4)

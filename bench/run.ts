@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { localClusterOnFreePorts } from '../tools/local-cluster.ts'
 import { freePort, waitForPort } from '../tools/ports.ts'
 import { csrfToken } from '../test/helper.ts'
-import { MemcacheClient } from '../server/memcache/client.ts'
+import { MemcacheClient } from '@memcache-session/client'
 import { commandTotal, load, memory, WRK, type LoadResult, type Visitor } from './measure.ts'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import { LocalCluster, LocalNode } from '../tools/local-cluster.ts'
 import { freePort, waitForPort } from '../tools/ports.ts'
-import { MemcacheClient } from '../server/memcache/client.ts'
+import { MemcacheClient } from '@memcache-session/client'
 import { WRK } from './measure.ts'
 
 const SECONDS = Number(process.env.FLOOD_SECONDS ?? 20)

@@ -7,7 +7,7 @@ import { parseForm } from './forms.ts'
 import memcachePlugin from './plugins/memcache.ts'
 import sessionPlugin, { COOKIE_NAME } from './plugins/session.ts'
 import csrfPlugin from './plugins/csrf.ts'
-import { cookieFormat } from './session/cookie-format.ts'
+import { cookieFormat, DEFAULT_LIMITS } from '@memcache-session/fastify'
 import viewsPlugin from './plugins/views.ts'
 import errorPages, { answerClientError, answerFrameworkError } from './plugins/error-pages.ts'
 import { serverTimeouts } from './timeouts.ts'
@@ -17,7 +17,6 @@ import sessionRoutes from './routes/session.ts'
 import healthRoutes from './routes/health.ts'
 import clusterRoutes from './routes/cluster.ts'
 import playgroundRoutes from './routes/playground.ts'
-import { DEFAULT_LIMITS } from './session/limits.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {

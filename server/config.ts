@@ -1,9 +1,7 @@
 // Configuration from the environment, validated once at start. Every problem names its variable.
-import type { NodeAddress } from './memcache/node.ts'
-import type { Hashing } from './memcache/ketama.ts'
-import type { CookieFormatName } from './session/cookie-format.ts'
+import { type Hashing, type MemcachedProtocol, type NodeAddress, readTlsFiles } from '@memcache-session/client'
+import type { CookieFormatName } from '@memcache-session/fastify'
 import type { ConnectionOptions } from 'node:tls'
-import { readTlsFiles } from './memcache/tls.ts'
 
 /** What the app runs with: complete, memcached servers included. */
 export interface Config {
@@ -44,7 +42,7 @@ export interface Config {
   usingDevSecret: boolean
 }
 
-export type MemcachedProtocol = 'binary' | 'meta'
+export type { MemcachedProtocol }
 
 /**
  * What the environment says. Without MEMCACHED_SERVERS the process starts `localNodes` first, and

@@ -1,53 +1,11 @@
-// Shared test setup: real memcached processes on free ports, stopped when the test ends.
-import type { TestContext } from 'node:test'
-import { readFileSync } from 'node:fs'
-import { makeCertificate, type Certificate } from './support/tls.ts'
-import { localClusterOnFreePorts, protocolFlags, type LocalCluster } from '../tools/local-cluster.ts'
-import { MemcacheClient, type ClientOptions } from '../server/memcache/client.ts'
+// Shared test setup for the app: real memcached processes (support/nodes.ts) and the app on them.
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { buildApp } from '../server/app.ts'
-import { loadConfig, resolveConfig, type MemcachedProtocol } from '../server/config.ts'
+import { loadConfig, resolveConfig } from '../server/config.ts'
+import type { LocalCluster } from '../tools/local-cluster.ts'
+import { MEMCACHED_ENV, type Hooks } from './support/nodes.ts'
 
-/** The tutorial's weights. */
-export const WEIGHTS = [4, 3, 1, 2]
-
-/**
- * The protocol the suites speak: `npm test` runs the client, session and interop suites once per
- * protocol (MEMCACHED_PROTOCOL=meta for the second run). Meta runs on nodes that refuse binary.
- */
-export const PROTOCOL: MemcachedProtocol = process.env.MEMCACHED_PROTOCOL === 'meta' || process.env.MEMCACHED_TLS === 'on' ? 'meta' : 'binary'
-
-/** MEMCACHED_TLS=on: the nodes serve a throwaway certificate (-Z) and every client trusts it. */
-const TLS: Certificate | null = process.env.MEMCACHED_TLS === 'on' ? makeCertificate('memcached') : null
-
-/** The variables that make an app speak to the test nodes as the tests do. */
-export const MEMCACHED_ENV: Record<string, string> = TLS
-  ? { MEMCACHED_PROTOCOL: 'meta', MEMCACHED_TLS: 'on', MEMCACHED_TLS_CA: TLS.certFile }
-  : { MEMCACHED_PROTOCOL: PROTOCOL }
-
-type Hooks = Pick<TestContext, 'after'>
-
-export async function startCluster (t: Hooks, weights = WEIGHTS): Promise<LocalCluster> {
-  const flags = [...protocolFlags(PROTOCOL), ...(TLS?.memcachedFlags ?? [])]
-  const cluster = await (await localClusterOnFreePorts(weights, { memoryPerWeightMb: 8, flags })).start()
-  t.after(() => cluster.stop('SIGKILL'))
-  return cluster
-}
-
-export function makeClient (t: Hooks, cluster: LocalCluster, options: Partial<ClientOptions> = {}): MemcacheClient {
-  const client = new MemcacheClient({ servers: cluster.servers, protocol: PROTOCOL, tls: TLS && { ca: readFileSync(TLS.certFile) }, ...options })
-  t.after(() => client.close())
-  return client
-}
-
-/** Polls `check` every 10 ms until it returns true (for conditions that have no event to await). */
-export async function eventually (check: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`)
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-}
+export * from './support/nodes.ts'
 
 // ---- the app -------------------------------------------------------------------------------
 

@@ -3,7 +3,7 @@
 // tests, e2e and benchmarks run on free ports.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import type { NodeAddress } from '../server/memcache/node.ts'
+import type { NodeAddress } from '@memcache-session/client'
 import { freePort, isListening, waitForPort } from './ports.ts'
 
 export const MEMCACHED_MISSING_HELP = [

@@ -7,8 +7,7 @@
 // change in node health (seen by any request) refetches at once.
 import { randomBytes } from 'node:crypto'
 import { crc32 } from 'node:zlib'
-import type { MemcacheClient } from '../memcache/client.ts'
-import { routeSteps } from '../memcache/routing.ts'
+import { type MemcacheClient, routeSteps } from '@memcache-session/client'
 
 export const SAMPLE_KEYS = 10_000
 export const STATS_MAX_AGE_MS = 1_000

@@ -1,6 +1,6 @@
 // append and prepend that hold the playground's value limit, race-free.
 import { setTimeout } from 'node:timers/promises'
-import type { MemcacheClient } from '../memcache/client.ts'
+import type { MemcacheClient } from '@memcache-session/client'
 import { MAX_VALUE_BYTES, PlaygroundInputError } from './input.ts'
 
 /**

@@ -2,8 +2,7 @@
 // answered as a transcript the way the tutorial's interpreter session shows it, with the node of
 // every key. Errors python-memcached would raise (incr on text, an int that is not a number) are
 // shown as the interpreter shows them, not as a page error.
-import type { MemcacheClient } from '../memcache/client.ts'
-import { ServerError, ValueFormatError } from '../memcache/errors.ts'
+import { type MemcacheClient, ServerError, ValueFormatError } from '@memcache-session/client'
 import type { Namespace } from './namespace.ts'
 import { concatWithinLimit } from './bounded-append.ts'
 import { reprLimited, type Shown } from './python-repr.ts'

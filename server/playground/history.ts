@@ -4,7 +4,7 @@
 // It is kept out of the session on purpose: the session page shows every session key, and a
 // session view must stay one memcached command.
 import { setTimeout } from 'node:timers/promises'
-import type { MemcacheClient } from '../memcache/client.ts'
+import type { MemcacheClient } from '@memcache-session/client'
 import { knownOp, type Op, type PlaygroundInput, type Transcript } from './commands.ts'
 
 /** Runs kept. */

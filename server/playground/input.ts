@@ -1,7 +1,6 @@
 // What the playground forms may send, checked before anything reaches memcached, with a message
 // the page shows next to the field.
-import { encodeKey } from '../memcache/keys.ts'
-import { InvalidKeyError } from '../memcache/errors.ts'
+import { encodeKey, InvalidKeyError } from '@memcache-session/client'
 import { MAX_KEY_BYTES } from './namespace.ts'
 import { parseLiteral } from './python-repr.ts'
 

@@ -1,6 +1,6 @@
 // Values shown the way the tutorial's Python interpreter prints them: 'text', 10, None, True,
 // b'bytes', {'a': '1'}, ['k'].
-import { parseInteger } from '../memcache/values.ts'
+import { parseInteger } from '@memcache-session/client'
 
 export type Shown = string | number | bigint | boolean | Buffer | null | undefined | Shown[] | Map<string, Shown>
 

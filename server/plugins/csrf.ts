@@ -7,8 +7,7 @@
 // carries. With lazy sessions that id exists before anything is stored, so a first POST verifies.
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { CSRF_FIELD, verifyCsrfToken } from '../session/csrf.ts'
-import type { OpenedSession } from '../session/open.ts'
+import { CSRF_FIELD, type OpenedSession, verifyCsrfToken } from '@memcache-session/fastify'
 
 export interface FormRefusal {
   status: 400 | 403

@@ -7,8 +7,8 @@ import fp from 'fastify-plugin'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
-import { NodeDownError, ServerError, TimeoutError } from '../memcache/errors.ts'
-import { SessionError } from '../session/errors.ts'
+import { NodeDownError, ServerError, TimeoutError } from '@memcache-session/client'
+import { SessionError } from '@memcache-session/fastify'
 import { helmetHeaders, SECURITY_OPTIONS } from './security-headers.ts'
 
 declare module 'fastify' {

@@ -2,8 +2,7 @@
 // the one place a MemcacheClient is built from the config (the playground builds its own with it).
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
-import { MemcacheClient } from '../memcache/client.ts'
-import type { NodeAddress } from '../memcache/node.ts'
+import { MemcacheClient, type NodeAddress } from '@memcache-session/client'
 import type { Config } from '../config.ts'
 
 declare module 'fastify' {

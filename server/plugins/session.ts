@@ -1,16 +1,11 @@
 // Sessions for routes: `app.sessions.open(request, reply)` verifies the signed `uc` cookie and
-// opens the session (server/session/open.ts), writing or clearing the cookie when the session says so.
+// opens the session (packages/fastify/src/open.ts), writing or clearing the cookie when the session says so.
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { createHmac } from 'node:crypto'
-import { newSessionId } from '../session/ids.ts'
-import type { CookieFormat } from '../session/cookie-format.ts'
-import type { Session } from '../session/session.ts'
-import { SessionStore } from '../session/store.ts'
-import type { SessionLimits } from '../session/limits.ts'
-import { DEFAULT_CLOCK_SKEW_SECONDS, openSession, type OpenDeps, type OpenedSession } from '../session/open.ts'
+import { type CookieFormat, DEFAULT_CLOCK_SKEW_SECONDS, newSessionId, type OpenDeps, type OpenedSession, openSession, type Session, type SessionLimits, SessionStore } from '@memcache-session/fastify'
 
-export type { OpenedSession } from '../session/open.ts'
+export type { OpenedSession } from '@memcache-session/fastify'
 
 export const COOKIE_NAME = 'uc'
 

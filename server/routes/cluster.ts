@@ -4,9 +4,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { LOOKUP_PREFIX, locateKey, overviewSource, type ClusterOverview, type KeyLocation } from '../cluster/overview.ts'
 import { barChart, niceMax, type BarChart } from '../cluster/chart.ts'
-import { encodeKey } from '../memcache/keys.ts'
+import { encodeKey, InvalidKeyError } from '@memcache-session/client'
 import { formatCount } from '../format.ts'
-import { InvalidKeyError } from '../memcache/errors.ts'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { clusterQuerySchema, type ClusterQuery } from '../schemas/cluster.ts'
 

@@ -4,16 +4,15 @@
 // Back and Reload never resend a command).
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { Session } from '../session/session.ts'
+import { CSRF_FIELD, csrfToken, type Session } from '@memcache-session/fastify'
 import { memcacheClientFromConfig } from '../plugins/memcache.ts'
-import { NodeDownError, TimeoutError } from '../memcache/errors.ts'
+import { NodeDownError, TimeoutError } from '@memcache-session/client'
 import { CARDS } from '../playground/cards.ts'
 import { cardOf, runCommand, TTL_DEMO_SECONDS, type Op, type PlaygroundInput } from '../playground/commands.ts'
 import { emptyHistory, HISTORY_LENGTH, loadHistory, recordRun, type History } from '../playground/history.ts'
 import { keysNamed, MAX_MULTI_KEYS, MAX_VALUE_BYTES, PlaygroundInputError } from '../playground/input.ts'
 import { MAX_KEY_BYTES, visitorNamespace, type Namespace } from '../playground/namespace.ts'
 import { clientBucket, KeyRateLimiter } from '../playground/rate-limit.ts'
-import { CSRF_FIELD, csrfToken } from '../session/csrf.ts'
 import { guardedSession } from '../plugins/csrf.ts'
 import { playgroundFormSchema } from '../schemas/playground.ts'
 

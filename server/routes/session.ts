@@ -4,9 +4,7 @@
 // filled in. The form guard (plugins/csrf.ts) opens the session and checks shape and CSRF token.
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { CSRF_FIELD, csrfToken } from '../session/csrf.ts'
-import { SessionError, SessionInputError } from '../session/errors.ts'
-import type { OpenedSession } from '../session/open.ts'
+import { CSRF_FIELD, csrfToken, type OpenedSession, SessionError, SessionInputError } from '@memcache-session/fastify'
 import { guardedSession, type RefusalPage } from '../plugins/csrf.ts'
 import { endFormSchema, NOTICES, sessionFormSchema, sessionPageSchema, type NoticeCode, type SessionForm } from '../schemas/session-form.ts'
 

@@ -1,7 +1,7 @@
 // The playground form: every field optional text (each card sends the ones its command needs);
 // the command checks the values and answers next to its card.
 import { Type, type Static } from 'typebox'
-import { CSRF_FIELD } from '../session/csrf.ts'
+import { CSRF_FIELD } from '@memcache-session/fastify'
 
 const text = () => Type.Optional(Type.String())
 

@@ -2,7 +2,7 @@
 // Only the shape is checked here (single string fields); the rules live in the route so that a
 // bad value comes back as the page with a message next to the form.
 import { Type, type Static } from 'typebox'
-import { CSRF_FIELD } from '../session/csrf.ts'
+import { CSRF_FIELD } from '@memcache-session/fastify'
 
 export const sessionForm = Type.Object({
   action: Type.Optional(Type.String()),

@@ -3,7 +3,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { buildTestApp, makeClient, pageError, startCluster, TEST_SECRET, Visitor } from '../helper.ts'
 import { signerFor } from '../cookie-signing.ts'
-import type { MemcacheClient } from '../../server/memcache/client.ts'
+import type { MemcacheClient } from '@memcache-session/client'
 import type { FastifyInstance } from 'fastify'
 
 function postEnd (app: FastifyInstance, cookie: string | undefined, csrf: string | undefined) {

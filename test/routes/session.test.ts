@@ -2,7 +2,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { buildTestApp, makeClient, pageError, sessionTable, startCluster, TEST_SECRET, Visitor } from '../helper.ts'
-import { routeKey } from '../../server/memcache/routing.ts'
+import { routeKey } from '@memcache-session/client'
 import { signerFor } from '../cookie-signing.ts'
 
 test('session page flows', async (t) => {

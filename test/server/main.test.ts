@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { eventually, makeClient, startCluster, TEST_SECRET } from '../helper.ts'
 import { freePort, waitForPort } from '../../tools/ports.ts'
-import { MemcacheClient } from '../../server/memcache/client.ts'
+import { MemcacheClient } from '@memcache-session/client'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 

@@ -2,7 +2,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { buildTestApp, makeClient, startCluster, Visitor } from '../helper.ts'
-import type { MemcacheClient } from '../../server/memcache/client.ts'
+import type { MemcacheClient } from '@memcache-session/client'
 
 const COUNTERS = ['cmd_get', 'cmd_set', 'cmd_touch', 'delete_hits', 'delete_misses', 'incr_hits', 'incr_misses', 'decr_hits', 'decr_misses'] as const
 

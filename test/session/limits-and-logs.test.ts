@@ -5,7 +5,7 @@ import { Writable } from 'node:stream'
 import { buildApp } from '../../server/app.ts'
 import { loadConfig, resolveConfig } from '../../server/config.ts'
 import { buildTestApp, MEMCACHED_ENV, pageError, startCluster, TEST_SECRET, Visitor } from '../helper.ts'
-import { DEFAULT_LIMITS } from '../../server/session/limits.ts'
+import { DEFAULT_LIMITS } from '@memcache-session/fastify'
 
 test('whole-session limits: number of keys and total size', async (t) => {
   const cluster = await startCluster(t)

@@ -1,10 +1,10 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
-import { cmemcacheHash, routeKey, routeSteps, weightedBuckets } from '../../server/memcache/routing.ts'
+import { cmemcacheHash, routeKey, routeSteps, weightedBuckets } from '../src/routing.ts'
 
 // Made by the real python-memcached 1.59: test/fixtures/README.md.
-const spec = new URL('../fixtures/vectors/', import.meta.url)
+const spec = new URL('../../../test/fixtures/vectors/', import.meta.url)
 const routing: Array<{ key: string, server_index: number, hash: number }> = JSON.parse(readFileSync(new URL('python-memcached-routing.json', spec), 'utf8'))
 const failover: { scenarios: Array<{ dead_server_indexes: number[], results: Array<{ key: string, server_index: number | null }> }> } =
   JSON.parse(readFileSync(new URL('python-memcached-failover.json', spec), 'utf8'))

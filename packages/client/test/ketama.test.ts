@@ -3,9 +3,9 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
-import { KetamaRing } from '../../server/memcache/ketama.ts'
-import { routeKey, weightedBuckets } from '../../server/memcache/routing.ts'
-import { makeClient, startCluster } from '../helper.ts'
+import { KetamaRing } from '../src/ketama.ts'
+import { routeKey, weightedBuckets } from '../src/routing.ts'
+import { makeClient, startCluster } from '../../../test/support/nodes.ts'
 
 const run = promisify(execFile)
 

@@ -9,9 +9,7 @@
 // the record home with `add` (never overwriting what is there: a record at home is newer, or
 // another instance moved it first) and deletes the old copy only if it is unchanged since read.
 // An ended session is deleted on every node of its chain, so no copy can come back.
-import type { CasValue, MemcacheClient } from '../memcache/client.ts'
-import { NodeDownError, TimeoutError, ValueFormatError } from '../memcache/errors.ts'
-import type { CasToken } from '../memcache/transport.ts'
+import { type CasToken, type CasValue, type MemcacheClient, NodeDownError, TimeoutError, ValueFormatError } from '@memcache-session/client'
 import { SessionConflictError, SessionLimitError } from './errors.ts'
 import { formatBytes, type SessionLimits } from './limits.ts'
 import { decodeRecord, encodeRecord, type SessionData } from './record.ts'

@@ -1,9 +1,9 @@
 // Pure pieces of the client: request bytes, key rules and value flags.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { buildRequest, counterExtras, expiryExtras, Opcode, storageExtras } from '../../server/memcache/binary/protocol.ts'
-import { encodeKey } from '../../server/memcache/keys.ts'
-import { decodeValue, encodeValue, FLAG_INTEGER, FLAG_TEXT } from '../../server/memcache/values.ts'
+import { buildRequest, counterExtras, expiryExtras, Opcode, storageExtras } from '../src/binary/protocol.ts'
+import { encodeKey } from '../src/keys.ts'
+import { decodeValue, encodeValue, FLAG_INTEGER, FLAG_TEXT } from '../src/values.ts'
 import { deflateSync } from 'node:zlib'
 
 test('a SET with a CAS token carries it in header bytes 16-23', () => {

@@ -1,9 +1,9 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { csrfToken, verifyCsrfToken } from '../../server/session/csrf.ts'
-import { formatSessionCookie, parseSessionCookie } from '../../server/session/cookie-value.ts'
-import { isSessionId, newSessionId } from '../../server/session/ids.ts'
-import { decodeRecord, encodeRecord } from '../../server/session/record.ts'
+import { csrfToken, verifyCsrfToken } from '../src/csrf.ts'
+import { formatSessionCookie, parseSessionCookie } from '../src/cookie-value.ts'
+import { isSessionId, newSessionId } from '../src/ids.ts'
+import { decodeRecord, encodeRecord } from '../src/record.ts'
 
 test('session ids: 32 lowercase hex, never repeated', () => {
   const ids = new Set(Array.from({ length: 1000 }, newSessionId))

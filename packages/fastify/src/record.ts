@@ -1,6 +1,6 @@
 // The session record in memcached: key = session id, value = the dict as JSON text (flag 16,
 // python-memcached's str), exactly what the Python original's json.dumps writes and reads.
-import type { MemcacheValue } from '../memcache/values.ts'
+import type { MemcacheValue } from '@memcache-session/client'
 
 /** Session data. A Map, so keys like `__proto__` or `constructor` are ordinary keys. */
 export type SessionData = Map<string, unknown>

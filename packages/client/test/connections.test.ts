@@ -3,9 +3,9 @@
 // healthy node down. Real memcached; a relay that stalls mid-answer stands in for a bad network.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { eventually, makeClient, startCluster } from '../helper.ts'
-import { NodeDownError } from '../../server/memcache/errors.ts'
-import { startStallProxy } from '../support/stall-proxy.ts'
+import { eventually, makeClient, startCluster } from '../../../test/support/nodes.ts'
+import { NodeDownError } from '../src/errors.ts'
+import { startStallProxy } from '../../../test/support/stall-proxy.ts'
 
 const BIG = 'x'.repeat(900_000)
 

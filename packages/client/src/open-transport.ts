@@ -1,12 +1,11 @@
 // Picks the transport for a node: the binary protocol over memjs, or the meta protocol over TCP
 // or TLS. The one place that knows both implementations.
 import type { ConnectionOptions } from 'node:tls'
-import type { MemcachedProtocol } from '../config.ts'
 import { BinaryTransport } from './binary/transport.ts'
 import { MemcacheError } from './errors.ts'
 import { MetaTransport } from './meta/transport.ts'
 import type { NodeAddress } from './node.ts'
-import type { NodeTransport } from './transport.ts'
+import type { MemcachedProtocol, NodeTransport } from './transport.ts'
 
 export interface TransportOptions {
   protocol: MemcachedProtocol

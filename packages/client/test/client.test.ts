@@ -1,8 +1,8 @@
 // Every command of the client against four real memcached processes (weights 4,3,1,2).
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { startCluster, makeClient } from '../helper.ts'
-import { InvalidKeyError, ValueTooLargeError } from '../../server/memcache/errors.ts'
+import { startCluster, makeClient } from '../../../test/support/nodes.ts'
+import { InvalidKeyError, ValueTooLargeError } from '../src/errors.ts'
 
 test('the tutorial API on a live cluster', async (t) => {
   const cluster = await startCluster(t)

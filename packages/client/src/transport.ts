@@ -8,7 +8,9 @@
 //   NodeDownError  the connection failed; `sent` says whether the request may have been applied
 //   TimeoutError   no answer within the deadline (the connection is dropped, never reused)
 //   ServerError    the node answered with an error the command does not expect
-import type { MemcachedProtocol } from '../config.ts'
+
+/** The wire protocol to the nodes: memcached's binary protocol (over memjs) or its meta protocol. */
+export type MemcachedProtocol = 'binary' | 'meta'
 
 /** A CAS token: memcached's 64-bit item version, as 8 big-endian bytes (the binary protocol's form). */
 export type CasToken = Buffer

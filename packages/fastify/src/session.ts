@@ -13,7 +13,7 @@ import { checkKey, checkValue, type SessionLimits } from './limits.ts'
 import { encodeRecord, type SessionData } from './record.ts'
 import type { SessionStore, StoredSession } from './store.ts'
 
-/** What a session needs from the one who opened it (server/session/open.ts). */
+/** What a session needs from the one who opened it (packages/fastify/src/open.ts). */
 export interface SessionHooks {
   /** The cookie must be (re)issued for this session, or cleared (null). */
   cookie (session: Session | null): void

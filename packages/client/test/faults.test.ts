@@ -2,8 +2,8 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readdirSync, readFileSync } from 'node:fs'
-import { eventually, startCluster, makeClient } from '../helper.ts'
-import { NodeDownError, TimeoutError } from '../../server/memcache/errors.ts'
+import { eventually, startCluster, makeClient } from '../../../test/support/nodes.ts'
+import { NodeDownError, TimeoutError } from '../src/errors.ts'
 
 /** A key that python-memcached routes to `node` when every node is up. */
 function keyOn (mc: { nodeIndexFor (k: string): number | null }, node: number, prefix = 'key'): string {

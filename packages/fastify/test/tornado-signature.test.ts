@@ -3,7 +3,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { createHmac } from 'node:crypto'
-import { signTornadoV2, verifyTornado } from '../../server/session/tornado-signature.ts'
+import { signTornadoV2, verifyTornado } from '../src/tornado-signature.ts'
 
 interface Vector {
   secret: string
@@ -15,7 +15,7 @@ interface Vector {
   string_to_sign: string
   decode_checks: { max_age_days: number, valid_until_clock_inclusive: number, None_at_clock: number, future_timestamp_accepted: boolean }
 }
-const vectors: Vector[] = JSON.parse(readFileSync(new URL('../fixtures/vectors/tornado-cookie-vectors.json', import.meta.url), 'utf8'))
+const vectors: Vector[] = JSON.parse(readFileSync(new URL('../../../test/fixtures/vectors/tornado-cookie-vectors.json', import.meta.url), 'utf8'))
 
 test(`reproduces and verifies all ${vectors.length} Tornado vectors`, () => {
   assert.equal(vectors.length, 3)

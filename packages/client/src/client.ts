@@ -4,16 +4,15 @@
 //
 // How memjs is extended (binary/): each node is a memjs `Server` (its socket, framing and response parsing),
 // and requests are built with memjs's exported `Utils.makeRequestBuffer`. memjs's `Client` is not
-// used: its commands carry bugs (test/memcache/memjs-bugs.test.ts shows each: prepend sends APPEND, 64-bit
+// used: its commands carry bugs (packages/client/test/memjs-bugs.test.ts shows each: prepend sends APPEND, 64-bit
 // counters misread, expiry 0 ignored, no key checks, no deadline on a closed connection), its
 // `perform` drops a pipelined batch after the first answer, and its sequence number turns
 // negative after 2^31 requests.
 import type { ConnectionOptions } from 'node:tls'
-import type { MemcachedProtocol } from '../config.ts'
 import { encodeKey } from './keys.ts'
 import { MemcacheNode, type NodeAddress } from './node.ts'
 import { openTransport } from './open-transport.ts'
-import type { CasToken, DeleteOutcome, Item, StoreMode, StoreResult } from './transport.ts'
+import type { CasToken, DeleteOutcome, Item, MemcachedProtocol, StoreMode, StoreResult } from './transport.ts'
 import { routeKey, routeSteps, weightedBuckets } from './routing.ts'
 import { KetamaRing, type Hashing } from './ketama.ts'
 import { decodeValue, DEFAULT_MAX_VALUE_BYTES, encodeValue, parseInteger, type MemcacheValue } from './values.ts'

@@ -1,15 +1,15 @@
-// Opening a session (server/session/open.ts) on its own, against a real memcached node, with a
+// Opening a session (packages/fastify/src/open.ts) on its own, against a real memcached node, with a
 // clock the test moves: lazy sessions, the "not stored yet" mark, lifetimes, end and regenerate.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { makeClient, startCluster } from '../helper.ts'
-import { SessionStore } from '../../server/session/store.ts'
-import { DEFAULT_LIMITS } from '../../server/session/limits.ts'
-import { newSessionId } from '../../server/session/ids.ts'
-import { cookieFormat, type CookieFormatName } from '../../server/session/cookie-format.ts'
-import { openSession, type OpenDeps, type VerifiedCookie } from '../../server/session/open.ts'
-import type { Session } from '../../server/session/session.ts'
-import type { MemcacheClient } from '../../server/memcache/client.ts'
+import { makeClient, startCluster } from '../../../test/support/nodes.ts'
+import { SessionStore } from '../src/store.ts'
+import { DEFAULT_LIMITS } from '../src/limits.ts'
+import { newSessionId } from '../src/ids.ts'
+import { cookieFormat, type CookieFormatName } from '../src/cookie-format.ts'
+import { openSession, type OpenDeps, type VerifiedCookie } from '../src/open.ts'
+import type { Session } from '../src/session.ts'
+import type { MemcacheClient } from '@memcache-session/client'
 
 const TTL = 1200
 const MAX_AGE = 43200

@@ -3,7 +3,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import memjs from 'memjs'
-import { eventually, makeClient, startCluster } from '../helper.ts'
+import { eventually, makeClient, startCluster } from '../../../test/support/nodes.ts'
 
 /** Resolves to 'no answer' if `promise` has not settled within `ms`. */
 function within<T> (promise: Promise<T>, ms: number): Promise<T | 'no answer'> {

@@ -1,11 +1,11 @@
 // SessionStore on its own, against a real node: what happens when every compare-and-swap loses.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { makeClient, startCluster } from '../helper.ts'
-import { SessionStore } from '../../server/session/store.ts'
-import { SessionConflictError } from '../../server/session/errors.ts'
-import { DEFAULT_LIMITS } from '../../server/session/limits.ts'
-import { newSessionId } from '../../server/session/ids.ts'
+import { makeClient, startCluster } from '../../../test/support/nodes.ts'
+import { SessionStore } from '../src/store.ts'
+import { SessionConflictError } from '../src/errors.ts'
+import { DEFAULT_LIMITS } from '../src/limits.ts'
+import { newSessionId } from '../src/ids.ts'
 
 test('a change that keeps losing the compare-and-swap gives up with a 409 and writes nothing', async (t) => {
   const cluster = await startCluster(t, [1])

@@ -1,7 +1,7 @@
 // The meta protocol's bytes: what we send, and how answers are cut out of a byte stream.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { arithmeticRequest, casOf, deleteRequest, getRequest, noopRequest, ResponseParser, storeRequest, touchRequest } from '../../../server/memcache/meta/codec.ts'
+import { arithmeticRequest, casOf, deleteRequest, getRequest, noopRequest, ResponseParser, storeRequest, touchRequest } from '../../src/meta/codec.ts'
 
 const key = Buffer.from('k')
 const text = (buf: Buffer) => buf.toString('latin1')

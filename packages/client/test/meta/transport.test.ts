@@ -6,9 +6,9 @@ import { once } from 'node:events'
 import { readdirSync, readFileSync } from 'node:fs'
 import { createServer, connect } from 'node:net'
 import type { ConnectionOptions } from 'node:tls'
-import { MetaTransport } from '../../../server/memcache/meta/transport.ts'
-import { NodeDownError, ServerError, TimeoutError } from '../../../server/memcache/errors.ts'
-import { makeCertificate } from '../../support/tls.ts'
+import { MetaTransport } from '../../src/meta/transport.ts'
+import { NodeDownError, ServerError, TimeoutError } from '../../src/errors.ts'
+import { makeCertificate } from '../../../../test/support/tls.ts'
 
 async function freePort (): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1')
