@@ -2,6 +2,7 @@
 import { type Hashing, type MemcachedProtocol, type NodeAddress, readTlsFiles } from '@memcache-session/client'
 import type { CookieFormatName } from '@memcache-session/fastify'
 import type { ConnectionOptions } from 'node:tls'
+import { parseTrustProxy } from './trust-proxy.ts'
 
 /** What the app runs with: complete, memcached servers included. */
 export interface Config {
@@ -25,7 +26,8 @@ export interface Config {
   cookieSecure: 'auto' | 'always'
   /** fastify: our signed `<id>.<created>`; tornado: Tornado's secure cookie, shared with the Python original. */
   cookieFormat: CookieFormatName
-  trustProxy: boolean
+  /** false, or the addresses/CIDRs of the proxies whose X-Forwarded-* headers count (trust-proxy.ts). */
+  trustProxy: false | string[]
   sessionTtlSeconds: number
   sessionMaxAgeSeconds: number
   production: boolean
@@ -177,6 +179,9 @@ export function loadConfig (env: Env = process.env): LoadedConfig {
     }
   }
 
+  const trustProxy = parseTrustProxy(env.TRUST_PROXY)
+  if (trustProxy.problem) problems.push(trustProxy.problem)
+
   const config: LoadedConfig = {
     port: integer('PORT', 9999, 0, 65535),
     host: env.HOST?.trim() || '0.0.0.0',
@@ -193,7 +198,7 @@ export function loadConfig (env: Env = process.env): LoadedConfig {
     cookieSecrets,
     cookieSecure: oneOf('COOKIE_SECURE', 'auto', ['auto', 'always'] as const),
     cookieFormat: oneOf('COOKIE_FORMAT', 'fastify', ['fastify', 'tornado'] as const),
-    trustProxy: oneOf('TRUST_PROXY', 'false', ['true', 'false'] as const) === 'true',
+    trustProxy: trustProxy.value,
     sessionTtlSeconds: integer('SESSION_TTL_SECONDS', 1200, 1, 30 * 24 * 3600),
     sessionMaxAgeSeconds: integer('SESSION_MAX_AGE_SECONDS', 12 * 3600, 1, 365 * 24 * 3600),
     production,

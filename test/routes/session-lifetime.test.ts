@@ -66,7 +66,7 @@ test('secret rotation: a cookie signed with an older secret is accepted and re-s
 
 test('Secure cookie over HTTPS behind a trusted proxy, or when configured', async (t) => {
   const cluster = await startCluster(t)
-  const proxied = await buildTestApp(t, cluster, { TRUST_PROXY: 'true' })
+  const proxied = await buildTestApp(t, cluster, { TRUST_PROXY: '127.0.0.1' })
   const https = await proxied.inject({ url: '/', headers: { 'x-forwarded-proto': 'https' } })
   assert.equal(https.cookies.find((c) => c.name === 'uc')!.secure, true)
   const http = await proxied.inject({ url: '/' })
