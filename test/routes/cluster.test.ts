@@ -163,7 +163,7 @@ test('the cluster page draws both charts as SVG, with a row label and value text
   const app = await buildTestApp(t, cluster)
   const page = await app.inject({ url: '/cluster' })
   assert.equal(page.statusCode, 200)
-  assert.match(page.body, /<a href="\/cluster" aria-current="page">Cluster<\/a>/)
+  assert.match(page.body, /<a href="\/cluster" aria-current="page"><span class="num">4<\/span> Cluster<\/a>/)
   const shares = /<svg class="chart" id="share-chart"[\s\S]*?<\/svg>/.exec(page.body)![0]
   const items = /<svg class="chart" id="items-chart"[\s\S]*?<\/svg>/.exec(page.body)![0]
   assert.equal(shares.match(/<rect class="bar /g)!.length, 8)
