@@ -55,6 +55,7 @@ export async function buildApp (config: Config, logger: FastifyServerOptions['lo
   await app.register(sessionPlugin, {
     ttlSeconds: config.sessionTtlSeconds,
     maxAgeSeconds: config.sessionMaxAgeSeconds,
+    replicas: config.sessionReplicas,
     limits: DEFAULT_LIMITS,
     secure: config.cookieSecure,
     format

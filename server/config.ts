@@ -30,6 +30,8 @@ export interface Config {
   trustProxy: false | string[]
   sessionTtlSeconds: number
   sessionMaxAgeSeconds: number
+  /** Copies of each session record beyond the first: 1 (two copies, the default) or 0. */
+  sessionReplicas: 0 | 1
   production: boolean
   logLevel: string
   /** The /memcache playground page (PLAYGROUND=off removes it). */
@@ -201,6 +203,7 @@ export function loadConfig (env: Env = process.env): LoadedConfig {
     trustProxy: trustProxy.value,
     sessionTtlSeconds: integer('SESSION_TTL_SECONDS', 1200, 1, 30 * 24 * 3600),
     sessionMaxAgeSeconds: integer('SESSION_MAX_AGE_SECONDS', 12 * 3600, 1, 365 * 24 * 3600),
+    sessionReplicas: integer('SESSION_REPLICAS', 1, 0, 1) as 0 | 1,
     production,
     logLevel: oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
     playground: oneOf('PLAYGROUND', 'on', ['on', 'off'] as const) === 'on',

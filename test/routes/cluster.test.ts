@@ -41,7 +41,7 @@ test('/cluster.json: shares within 2 points of the weights, node stats, a stoppe
     assert.equal(node.protocol, PROTOCOL)
     assert.equal(node.tls, MEMCACHED_ENV.MEMCACHED_TLS === 'on')
   }
-  assert.equal(body.nodes.reduce((sum: number, n: NodeJson) => sum + n.items, 0), 1) // the session
+  assert.equal(body.nodes.reduce((sum: number, n: NodeJson) => sum + n.items, 0), 2) // the session and its copy
   const page = (await app.inject({ url: '/cluster' })).body
   assert.equal(page.match(new RegExp(`<span class="protocol[^>]*>${PROTOCOL}${MEMCACHED_ENV.MEMCACHED_TLS === 'on' ? ' · TLS' : ''}</span>`, 'g'))?.length, 4)
 
