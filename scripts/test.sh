@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Passes the tests on this machine, installing first what they need: memcached, the Python peers the
+# interop tests talk to, openssl (throwaway TLS certificates), a Chromium for Playwright, a Node >=
+# 22.18, the npm dependencies. The README's "Test it" command.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+# The tests run the peers with /usr/bin/python3, so that is the Python they must import from.
+py_has () { echo "/usr/bin/python3 -c 'import $1'"; }
+PIP='/usr/bin/python3 -m pip install --user'
+require 'command -v memcached' memcached 'brew install memcached'
+require 'command -v openssl' openssl 'brew install openssl'
+require "$(py_has memcache)" python3-memcache "$PIP python-memcached"
+require "$(py_has pylibmc)" python3-pylibmc "brew install libmemcached && $PIP pylibmc"
+require "$(py_has tornado)" python3-tornado "$PIP tornado"
+# playwright.config.ts uses Debian's /usr/bin/chromium when present; Ubuntu ships Chromium only as a
+# snap and macOS not at all, so there Playwright fetches its own (after npm ci, below).
+. /etc/os-release 2>/dev/null || ID=unknown
+debian_chromium=false
+if [ "$ID" = debian ]; then
+  debian_chromium=true
+  require '[ -x /usr/bin/chromium ]' chromium ''
+fi
+install_missing
+ensure_node
+ensure_dependencies
+cd "$ROOT"
+if [ "$debian_chromium" = false ] && ! node -e '
+  const { chromium } = require("playwright-core")
+  process.exit(require("node:fs").existsSync(chromium.executablePath()) ? 0 : 1)'; then
+  # --with-deps would fetch the browser into root's cache: the libraries it needs come through
+  # apt as root, the browser itself into this user's cache.
+  if [ "$(uname -s)" = Linux ] && sudo="$(as_root)"; then
+    say "installing the libraries Playwright's Chromium needs: npx playwright install-deps chromium"
+    $sudo env "PATH=$PATH" npx playwright install-deps chromium >&2
+  fi
+  say "installing Playwright's Chromium: npx playwright install chromium"
+  npx playwright install chromium >&2
+fi
+exec npm test
