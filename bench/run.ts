@@ -36,6 +36,9 @@ const APPS: Array<Pick<App, 'name' | 'script' | 'env'>> = [
   // LOG_LEVEL=warn: the peers log nothing per request, so neither do we here.
   { name: 'ours', script: 'server/main.ts', env: { NODE_ENV: 'production', LOG_LEVEL: 'warn', PLAYGROUND: 'off' } },
   { name: 'ours (meta)', script: 'server/main.ts', env: { NODE_ENV: 'production', LOG_LEVEL: 'warn', PLAYGROUND: 'off', MEMCACHED_PROTOCOL: 'meta' } },
+  // Two copies of every session are the default; these keep one (SESSION_REPLICAS=0).
+  { name: 'ours (one copy)', script: 'server/main.ts', env: { NODE_ENV: 'production', LOG_LEVEL: 'warn', PLAYGROUND: 'off', SESSION_REPLICAS: '0' } },
+  { name: 'ours (meta, one copy)', script: 'server/main.ts', env: { NODE_ENV: 'production', LOG_LEVEL: 'warn', PLAYGROUND: 'off', MEMCACHED_PROTOCOL: 'meta', SESSION_REPLICAS: '0' } },
   { name: 'floor', script: 'bench/peers/floor.ts', env: {} },
   { name: 'floor (small page)', script: 'bench/peers/floor.ts', env: { FLOOR_PAGE: 'small' } },
   { name: '@fastify/session', script: 'bench/peers/fastify-session.ts', env: {} },
@@ -97,7 +100,7 @@ async function main () {
       for (const app of apps) {
         const r = await load(url(app), route, app.visitors, { duration: SECONDS })
         results.get(app.name)![route].push(r)
-        console.log(`round ${round} ${route.padEnd(4)} ${app.name.padEnd(18)} ${Math.round(r.rps)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms${r.unexpected ? `  (${r.unexpected} unexpected answers)` : ''}`)
+        console.log(`round ${round} ${route.padEnd(4)} ${app.name.padEnd(22)} ${Math.round(r.rps)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms${r.unexpected ? `  (${r.unexpected} unexpected answers)` : ''}`)
       }
     }
   }
@@ -140,6 +143,9 @@ async function main () {
   }
   const ours = (route: 'GET' | 'POST') => med('ours', route, 'rps')
   console.log(`\nmeta against binary (ours, median req/s, same run): GET ${ratio(med('ours (meta)', 'GET', 'rps'), ours('GET'))}, POST ${ratio(med('ours (meta)', 'POST', 'rps'), ours('POST'))}`)
+  for (const [two, one] of [['ours', 'ours (one copy)'], ['ours (meta)', 'ours (meta, one copy)']] as const) {
+    console.log(`two copies against one (${two}, median req/s, same run): GET ${ratio(med(two, 'GET', 'rps'), med(one, 'GET', 'rps'))}, POST ${ratio(med(two, 'POST', 'rps'), med(one, 'POST', 'rps'))}; p99 GET ${med(two, 'GET', 'p99')} vs ${med(one, 'GET', 'p99')} ms, POST ${med(two, 'POST', 'p99')} vs ${med(one, 'POST', 'p99')} ms`)
+  }
   console.log('\nours against each peer (median req/s, same run):')
   for (const peer of ['floor', 'floor (small page)', '@fastify/session', 'express-session']) {
     console.log(`- ${peer}: GET ${ratio(ours('GET'), med(peer, 'GET', 'rps'))}, POST ${ratio(ours('POST'), med(peer, 'POST', 'rps'))}`)

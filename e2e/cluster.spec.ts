@@ -2,7 +2,7 @@ import { test, expect } from './fixtures.ts'
 
 test('the cluster page: four nodes, the charts, and where a key lives', async ({ page }, testInfo) => {
   await page.goto('/cluster')
-  await expect(page.getByRole('heading', { name: 'The cluster' })).toBeVisible()
+  await expect(page.getByRole('heading', { name: '4. Several weighted nodes' })).toBeVisible()
   await expect(page.locator('table.nodes tbody tr')).toHaveCount(4)
   await expect(page.locator('table.nodes .badge.up')).toHaveCount(4)
   const items = page.getByRole('img', { name: 'Items currently stored per node' })

@@ -74,12 +74,13 @@ async function checkPage (page: Page, testInfo: TestInfo, name: string) {
         if (r.right > frame.right + 0.5 || r.left < frame.left - 0.5 || r.bottom > frame.bottom + 0.5) problems.push(`chart text "${text.textContent}" is cut off`)
       }
     }
-    // The header on one line: the brand and every link on the same row, none of them wrapped.
-    const header = Array.from(document.querySelectorAll('header.site a'))
-    const top = header[0]!.getBoundingClientRect().top
-    for (const a of header) {
-      if (a.getClientRects().length !== 1 || Math.abs(a.getBoundingClientRect().top - top) > 8) problems.push(`header link "${a.textContent}" wraps`)
-    }
+    // The header: no link wrapped, and the numbered chapters on one row (beside the brand on a
+    // desktop, under it on a phone).
+    const links = Array.from(document.querySelectorAll('header.site a'))
+    for (const a of links) if (a.getClientRects().length !== 1) problems.push(`header link "${a.textContent}" wraps`)
+    const chapters = Array.from(document.querySelectorAll('header.site ol.chapters a'))
+    const top = chapters[0]!.getBoundingClientRect().top
+    for (const a of chapters) if (Math.abs(a.getBoundingClientRect().top - top) > 8) problems.push(`chapter link "${a.textContent}" is on another row`)
     return { problems, smallestChartText: chartText.length ? Math.min(...chartText) : null }
   })
   expect(layout.problems, `layout of ${name}`).toEqual([])
@@ -105,7 +106,7 @@ for (const { name: size, viewport } of SIZES) {
 
     test('the session page: empty, with long values, with an error', async ({ page }, testInfo) => {
       await page.goto('/')
-      await expect(page.getByRole('link', { name: 'Session', exact: true })).toHaveAttribute('aria-current', 'page')
+      await expect(page.getByRole('link', { name: '5 Session', exact: true })).toHaveAttribute('aria-current', 'page')
       await checkPage(page, testInfo, `session-empty-${size}`)
 
       const set = async (key: string, val: string) => {
@@ -130,9 +131,21 @@ for (const { name: size, viewport } of SIZES) {
       await checkPage(page, testInfo, `session-error-${size}`)
     })
 
+    test('chapter 1: the nodes, a telnet check, a node that is not there', async ({ page }, testInfo) => {
+      await page.goto('/start')
+      await expect(page.getByRole('link', { name: '1 Start', exact: true })).toHaveAttribute('aria-current', 'page')
+      await checkPage(page, testInfo, `start-${size}`)
+      await page.getByRole('button', { name: 'Check it' }).click()
+      await expect(page.getByRole('status')).toContainText('VERSION 1.')
+      await checkPage(page, testInfo, `start-check-${size}`)
+      await page.goto('/start?check=99#check')
+      await expect(page.getByRole('alert')).toContainText('There is no node 99')
+      await checkPage(page, testInfo, `start-no-node-${size}`)
+    })
+
     test('the cluster page: initial, a located key, an empty Locate, a pointed node', async ({ page }, testInfo) => {
       await page.goto('/cluster')
-      await expect(page.getByRole('link', { name: 'Cluster', exact: true })).toHaveAttribute('aria-current', 'page')
+      await expect(page.getByRole('link', { name: '4 Cluster', exact: true })).toHaveAttribute('aria-current', 'page')
       // Every column of the node table is on screen (a table at 1280, a card per node on a phone).
       for (const label of ['Weight', 'Status', 'Items', 'Hits', 'Misses', 'Evictions']) {
         const cell = page.locator(`tr#node-3 td[data-label="${label}"]`)
@@ -179,6 +192,9 @@ for (const { name: size, viewport } of SIZES) {
 
       await page.goto(`${downURL}/`)
       await checkPage(page, testInfo, `session-down-${size}`)
+      await page.goto(`${downURL}/start?check=2#check`)
+      await expect(page.getByRole('status')).toContainText('Unable to connect to remote host')
+      await checkPage(page, testInfo, `start-down-${size}`)
       const playground = await page.goto(`${downURL}/memcache`)
       if (playground!.status() === 200) await checkPage(page, testInfo, `playground-down-${size}`)
     })
@@ -186,8 +202,11 @@ for (const { name: size, viewport } of SIZES) {
     test('the playground and the error pages', async ({ page }, testInfo) => {
       const playground = await page.goto('/memcache')
       expect(playground!.status()).toBe(200)
-      await expect(page.getByRole('link', { name: 'Playground', exact: true })).toHaveAttribute('aria-current', 'page')
+      await expect(page.getByRole('link', { name: '2 Commands', exact: true })).toHaveAttribute('aria-current', 'page')
       await checkPage(page, testInfo, `playground-${size}`)
+      await page.goto('/cas')
+      await expect(page.getByRole('link', { name: '3 CAS', exact: true })).toHaveAttribute('aria-current', 'page')
+      await checkPage(page, testInfo, `cas-${size}`)
 
       const missing = await page.goto('/no-such-page')
       expect(missing!.status()).toBe(404)

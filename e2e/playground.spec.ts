@@ -34,13 +34,15 @@ test('walk the playground cards in tutorial order', async ({ page }, testInfo) =
   await expect(card('set').getByLabel('Key')).toHaveValue('count')
   await expect(card('append').getByLabel('Text')).toHaveValue('!')
 
-  // gets hands its token to the cas form right under its result.
+  // gets hands its token to the cas form right under its result (chapter 3).
+  await page.goto('/cas')
   await expect(await run('gets', { Key: 'count' })).toContainText('CAS token')
   await card('gets').getByLabel(/New value for/).fill('99')
   await card('gets').getByRole('button', { name: 'Run cas' }).click()
   await expect(card('gets').getByRole('status')).toContainText(">>> mc.cas('count', 99)\nTrue")
 
   // A server error reads as the interpreter shows it.
+  await page.goto('/memcache')
   await run('set', { Key: 'text', Value: 'abc' })
   await expect(await run('incr', { Key: 'text', By: '' })).toContainText("ValueError: invalid literal for int() with base 10: b'CLIENT_ERROR cannot increment or decrement non-numeric value'")
 
@@ -78,16 +80,16 @@ test('Back after two runs shows the page; Reload runs nothing again', async ({ p
   await page.reload()
   await expect(consoleEntries).toHaveCount(2)
   await page.goBack()
-  await expect(page.getByRole('heading', { name: 'Playground', level: 1 })).toBeVisible()
+  await expect(page.getByRole('heading', { name: '2. The client API', level: 1 })).toBeVisible()
   await page.goBack()
-  await expect(page.getByRole('heading', { name: 'Playground', level: 1 })).toBeVisible()
+  await expect(page.getByRole('heading', { name: '2. The client API', level: 1 })).toBeVisible()
   await page.goto('/memcache')
   await expect(consoleEntries).toHaveCount(2)
   await expect(consoleEntries.last()).toContainText(">>> mc.incr('b')\n2")
 })
 
 test('the two-client CAS race, as a timeline that always changes the value', async ({ page }) => {
-  await page.goto('/memcache#cas_race')
+  await page.goto('/cas#cas_race')
   const race = page.locator('section#cas_race')
   await race.getByLabel('Key').fill('race')
   await race.getByRole('button', { name: 'Run the race' }).click()

@@ -17,6 +17,8 @@ import sessionRoutes from './routes/session.ts'
 import healthRoutes from './routes/health.ts'
 import clusterRoutes from './routes/cluster.ts'
 import playgroundRoutes from './routes/playground.ts'
+import startRoutes from './routes/start.ts'
+import chaptersPlugin from './chapters.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -46,12 +48,14 @@ export async function buildApp (config: Config, logger: FastifyServerOptions['lo
   app.removeAllContentTypeParsers()
   await app.register(formbody, { parser: parseForm })
   await app.register(viewsPlugin)
+  await app.register(chaptersPlugin)
 
   // The app's own decorators.
   await app.register(memcachePlugin)
   await app.register(sessionPlugin, {
     ttlSeconds: config.sessionTtlSeconds,
     maxAgeSeconds: config.sessionMaxAgeSeconds,
+    replicas: config.sessionReplicas,
     limits: DEFAULT_LIMITS,
     secure: config.cookieSecure,
     format
@@ -62,6 +66,7 @@ export async function buildApp (config: Config, logger: FastifyServerOptions['lo
 
   // Routes.
   await app.register(healthRoutes)
+  await app.register(startRoutes)
   await app.register(sessionRoutes)
   await app.register(clusterRoutes)
   if (config.playground) await app.register(playgroundRoutes)

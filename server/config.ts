@@ -2,6 +2,7 @@
 import { type Hashing, type MemcachedProtocol, type NodeAddress, readTlsFiles } from '@memcache-session/client'
 import type { CookieFormatName } from '@memcache-session/fastify'
 import type { ConnectionOptions } from 'node:tls'
+import { parseTrustProxy } from './trust-proxy.ts'
 
 /** What the app runs with: complete, memcached servers included. */
 export interface Config {
@@ -25,9 +26,12 @@ export interface Config {
   cookieSecure: 'auto' | 'always'
   /** fastify: our signed `<id>.<created>`; tornado: Tornado's secure cookie, shared with the Python original. */
   cookieFormat: CookieFormatName
-  trustProxy: boolean
+  /** false, or the addresses/CIDRs of the proxies whose X-Forwarded-* headers count (trust-proxy.ts). */
+  trustProxy: false | string[]
   sessionTtlSeconds: number
   sessionMaxAgeSeconds: number
+  /** Copies of each session record beyond the first: 1 (two copies, the default) or 0. */
+  sessionReplicas: 0 | 1
   production: boolean
   logLevel: string
   /** The /memcache playground page (PLAYGROUND=off removes it). */
@@ -177,6 +181,9 @@ export function loadConfig (env: Env = process.env): LoadedConfig {
     }
   }
 
+  const trustProxy = parseTrustProxy(env.TRUST_PROXY)
+  if (trustProxy.problem) problems.push(trustProxy.problem)
+
   const config: LoadedConfig = {
     port: integer('PORT', 9999, 0, 65535),
     host: env.HOST?.trim() || '0.0.0.0',
@@ -193,9 +200,10 @@ export function loadConfig (env: Env = process.env): LoadedConfig {
     cookieSecrets,
     cookieSecure: oneOf('COOKIE_SECURE', 'auto', ['auto', 'always'] as const),
     cookieFormat: oneOf('COOKIE_FORMAT', 'fastify', ['fastify', 'tornado'] as const),
-    trustProxy: oneOf('TRUST_PROXY', 'false', ['true', 'false'] as const) === 'true',
+    trustProxy: trustProxy.value,
     sessionTtlSeconds: integer('SESSION_TTL_SECONDS', 1200, 1, 30 * 24 * 3600),
     sessionMaxAgeSeconds: integer('SESSION_MAX_AGE_SECONDS', 12 * 3600, 1, 365 * 24 * 3600),
+    sessionReplicas: integer('SESSION_REPLICAS', 1, 0, 1) as 0 | 1,
     production,
     logLevel: oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
     playground: oneOf('PLAYGROUND', 'on', ['on', 'off'] as const) === 'on',

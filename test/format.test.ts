@@ -26,7 +26,7 @@ test('the session page gives a short TTL in seconds', async (t) => {
   const app = await buildTestApp(t, cluster, { SESSION_TTL_SECONDS: '45' })
   const page = await app.inject({ url: '/' })
   assert.match(page.body, /slides its expiry\s+to 45 seconds from now/)
-  assert.match(page.body, /<a href="\/" aria-current="page">Session<\/a>/)
+  assert.match(page.body, /<a href="\/" aria-current="page"><span class="num">5<\/span> Session<\/a>/)
   assert.equal((await app.inject({ url: '/favicon.ico' })).statusCode, 200)
   assert.equal((await app.inject({ url: '/public/favicon.svg' })).statusCode, 200)
 })

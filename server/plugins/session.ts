@@ -12,6 +12,8 @@ export const COOKIE_NAME = 'uc'
 export interface SessionPluginOptions {
   ttlSeconds: number
   maxAgeSeconds: number
+  /** Copies of each record beyond the first (SESSION_REPLICAS). */
+  replicas: 0 | 1
   limits: SessionLimits
   secure: 'auto' | 'always'
   /** The same format @fastify/cookie was registered with (its signer). */
@@ -33,7 +35,7 @@ async function sessionPlugin (app: FastifyInstance, options: SessionPluginOption
   const { format } = options
   const logKey = app.config.cookieSecrets[0]!
   const deps: OpenDeps = {
-    store: new SessionStore(app.memcache, { ttlSeconds: options.ttlSeconds, limits: options.limits }),
+    store: new SessionStore(app.memcache, { ttlSeconds: options.ttlSeconds, limits: options.limits, replicas: options.replicas }),
     format,
     options: { ttlSeconds: options.ttlSeconds, maxAgeSeconds: options.maxAgeSeconds, limits: options.limits, clockSkewSeconds: DEFAULT_CLOCK_SKEW_SECONDS },
     clock: () => Math.floor(Date.now() / 1000),

@@ -6,17 +6,19 @@ import fastifyStatic from '@fastify/static'
 import ejs from 'ejs'
 import { fileURLToPath } from 'node:url'
 import { formatBytes, formatCount, formatDuration } from '../format.ts'
+import { chapters } from '../chapters.ts'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 
 // Every name the templates read. EJS then declares them as plain variables instead of wrapping
 // each template in `with (locals)`, which made variable lookups the templates' main cost.
 export const TEMPLATE_LOCALS = [
-  'title', 'body', 'playground', // layout
+  'title', 'body', 'playground', 'chapters', 'chapterPath', // layout (server/chapters.ts)
   'formatDuration', 'formatBytes', 'formatCount', // helpers
   'entries', 'stored', 'node', 'nodeIndex', 'csrf', 'csrfField', 'limits', 'ttlSeconds', 'notices', 'notice', 'error', 'form', // session
   'overview', 'charts', 'found', 'key', 'pointed', 'percent', 'chart', 'id', // cluster, bar chart
-  'cards', 'pg', 'transcript', 'label', 'prefix', 'maxKeyBytes', // playground
+  'cards', 'card', 'pg', 'transcript', 'label', 'prefix', 'maxKeyBytes', // playground
+  'start', // chapter 1, start memcached
   'heading', 'message', 'status' // error
 ]
 
@@ -33,7 +35,7 @@ async function viewsPlugin (app: FastifyInstance) {
     // on every render unless `cache` is set. Editing a template means restarting the server.
     production: true,
     options: { _with: false, destructuredLocals: TEMPLATE_LOCALS, cache: true },
-    defaultContext: { title: 'memcache-session', playground: app.config.playground, ...TEMPLATE_HELPERS }
+    defaultContext: { title: 'memcache-session', playground: app.config.playground, chapters: chapters(app.config.playground), chapterPath: null, ...TEMPLATE_HELPERS }
   })
   await app.register(fastifyStatic, {
     root: `${root}public`,

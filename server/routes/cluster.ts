@@ -82,7 +82,7 @@ export default async function clusterRoutes (app: FastifyInstance) {
     const plain = query.key === undefined && pointed === null
     let html = plain ? plainPages.get(overview) : undefined
     if (html === undefined) {
-      html = await app.view('cluster.ejs', { title: 'Cluster', overview, charts: chartsFor(overview), found, key: query.key ?? '', pointed, prefix: LOOKUP_PREFIX, percent })
+      html = await app.view('cluster.ejs', { title: 'Several weighted nodes', chapterPath: '/cluster', overview, charts: chartsFor(overview), found, key: query.key ?? '', pointed, prefix: LOOKUP_PREFIX, percent })
       if (plain) plainPages.set(overview, html)
     }
     return reply.type('text/html; charset=utf-8').send(html)

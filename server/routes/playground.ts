@@ -2,12 +2,12 @@
 // and the visitor's console (their last runs); POST /memcache runs one command in the visitor's
 // own namespace, records it in that console and answers 303 back to the card (POST/redirect/GET:
 // Back and Reload never resend a command).
-import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { CSRF_FIELD, csrfToken, type Session } from '@memcache-session/fastify'
 import { memcacheClientFromConfig } from '../plugins/memcache.ts'
 import { NodeDownError, TimeoutError } from '@memcache-session/client'
-import { CARDS } from '../playground/cards.ts'
+import { cardsOn, pageOf, type PlaygroundPage } from '../playground/cards.ts'
 import { cardOf, runCommand, TTL_DEMO_SECONDS, type Op, type PlaygroundInput } from '../playground/commands.ts'
 import { emptyHistory, HISTORY_LENGTH, loadHistory, recordRun, type History } from '../playground/history.ts'
 import { keysNamed, MAX_MULTI_KEYS, MAX_VALUE_BYTES, PlaygroundInputError } from '../playground/input.ts'
@@ -38,14 +38,14 @@ export default async function playgroundRoutes (app: FastifyInstance) {
   const limiter = new KeyRateLimiter(config.playgroundKeysPerMinute)
   const namespaceOf = (session: Session): Namespace => visitorNamespace(config.cookieSecrets[0]!, session.id)
 
-  function render (reply: FastifyReply, session: Session, namespace: Namespace, history: History, refusal?: Refusal) {
+  function render (reply: FastifyReply, page: PlaygroundPage, session: Session, namespace: Namespace, history: History, refusal?: Refusal) {
     reply.code(refusal?.status ?? 200).header('cache-control', 'no-store')
     const last = history.entries.at(-1)
     const forms: History['forms'] = { ...history.forms }
     if (refusal?.card) forms[refusal.card] = refusal.form
-    return reply.view('playground.ejs', {
-      title: 'Playground',
-      cards: CARDS,
+    return reply.view(page === '/cas' ? 'cas.ejs' : 'playground.ejs', {
+      title: page === '/cas' ? 'Two clients, gets and cas' : 'The client API',
+      cards: cardsOn(page),
       csrf: csrfToken(config.cookieSecrets, session.id),
       csrfField: CSRF_FIELD,
       pg: {
@@ -77,27 +77,29 @@ export default async function playgroundRoutes (app: FastifyInstance) {
     }
   }
 
-  app.get('/memcache', async function showPlayground (request, reply) {
+  async function showPage (page: PlaygroundPage, request: FastifyRequest, reply: FastifyReply) {
     const { session } = await app.sessions.open(request, reply)
     const namespace = namespaceOf(session)
     const { history, unavailable } = await historyOrNotice(namespace)
-    return render(reply, session, namespace, history, unavailable ? { status: 200, card: null, message: 'The playground\'s memcached is not answering: your console cannot be shown, and commands will fail until it is back.', form: {} } : undefined)
-  })
+    return render(reply, page, session, namespace, history, unavailable ? { status: 200, card: null, message: 'The playground\'s memcached is not answering: your console cannot be shown, and commands will fail until it is back.', form: {} } : undefined)
+  }
+  app.get('/memcache', function showPlayground (request, reply) { return showPage('/memcache', request, reply) })
+  app.get('/cas', function showCas (request, reply) { return showPage('/cas', request, reply) })
 
   const formGuard = app.formGuard(async (request, reply, { session }, { reason, form }) => {
     const namespace = namespaceOf(session)
     const { history } = await historyOrNotice(namespace)
     return reason === 'csrf'
-      ? render(reply, session, namespace, history, { status: 403, card: cardOf(form ?? {}), message: 'This form has expired or did not come from this site (CSRF check failed). Submit it again.', form: form ?? {} })
-      : render(reply, session, namespace, history, { status: 400, card: null, message: 'Each field may be sent once, as text.', form: {} })
+      ? render(reply, pageOf(cardOf(form ?? {})), session, namespace, history, { status: 403, card: cardOf(form ?? {}), message: 'This form has expired or did not come from this site (CSRF check failed). Submit it again.', form: form ?? {} })
+      : render(reply, pageOf(cardOf(form ?? {})), session, namespace, history, { status: 400, card: null, message: 'Each field may be sent once, as text.', form: {} })
   })
 
   app.withTypeProvider<TypeBoxTypeProvider>().post('/memcache', { schema: playgroundFormSchema, attachValidation: true, preHandler: formGuard }, async function runPlayground (request, reply) {
     const { session } = guardedSession(request)
     const namespace = namespaceOf(session)
-    const refuse = async (refusal: Refusal) => render(reply, session, namespace, (await historyOrNotice(namespace)).history, refusal)
     const form = request.body
     const card = cardOf(form)
+    const refuse = async (refusal: Refusal) => render(reply, pageOf(card), session, namespace, (await historyOrNotice(namespace)).history, refusal)
     const rate = limiter.take(clientBucket(request.ip), keysNamed(form.op, form))
     if (!rate.allowed) {
       reply.header('retry-after', String(rate.retryAfterSeconds))
@@ -114,7 +116,7 @@ export default async function playgroundRoutes (app: FastifyInstance) {
     }
     await recordRun(clientA, namespace.historyKey, config.playgroundMaxTtlSeconds, entry, form)
     const anchor = entry.transcript?.card ?? entry.error?.card ?? 'console'
-    return reply.header('cache-control', 'no-store').redirect(`/memcache#${anchor}`, 303)
+    return reply.header('cache-control', 'no-store').redirect(`${pageOf(entry.transcript?.card ?? entry.error?.card ?? null)}#${anchor}`, 303)
   })
 }
 

@@ -14,6 +14,8 @@ async function python (servers: Array<{ host: string, port: number, weight: numb
   const list = servers.map((s) => `('${s.host}:${s.port}', ${s.weight})`).join(', ')
   const script = `import sys, json, memcache\nmc = memcache.Client([${list}])\n${body}`
   const child = run('/usr/bin/python3', ['-c', script], { maxBuffer: 16 * 1024 * 1024 })
+  // A script that reads no input may exit before its stdin is written: that EPIPE is no failure.
+  child.child.stdin!.on('error', () => {})
   child.child.stdin!.end(input)
   return (await child).stdout
 }

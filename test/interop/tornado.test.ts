@@ -4,7 +4,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { once } from 'node:events'
-import { buildTestApp, csrfToken, pageError, sessionTable, startCluster } from '../helper.ts'
+import { buildTestApp, csrfToken, eventually, makeClient, pageError, sessionTable, startCluster } from '../helper.ts'
 import { freePort, waitForPort } from '../../tools/ports.ts'
 import { startTornadoApp } from '../fixtures/tornado-app.ts'
 
@@ -23,6 +23,7 @@ test('sessions move both ways between the Tornado original and this port', async
   await waitForPort(port, 15_000)
   const ours = await buildTestApp(t, cluster, { COOKIE_FORMAT: 'tornado', COOKIE_SECRET: SECRET })
   const pyUrl = `http://127.0.0.1:${port}/`
+  const mc = makeClient(t, cluster)
 
   /** The session dict as the original's page shows it: GetAll()'s JSON, escaped, after the form. */
   const pythonView = async (cookie: string) => {
@@ -71,6 +72,14 @@ test('sessions move both ways between the Tornado original and this port', async
     assert.deepEqual(await pythonView(cookie), { from: 'node' })
     await pythonPost(cookie, { action: 'set', key: 'and', val: 'python' })
     assert.deepEqual({ ...sessionTable((await ourPage(cookie)).body) }, { from: 'node', and: 'python' })
+    // Python wrote the home copy only (flags 16, no version): that page view took its write to
+    // the second copy too, both stamped with the next version.
+    const id = idIn(cookie)
+    const copies = ours.memcache.routeChain(id).slice(0, 2)
+    await eventually(async () => {
+      const items = await Promise.all(copies.map((node) => mc.onNode(node).getItem(id)))
+      return items.every((item) => item !== undefined && item.flags > 16 && JSON.stringify(JSON.parse(item.bytes.toString())) === '{"from":"node","and":"python"}')
+    })
     await ourPost(cookie, { action: 'del', key: 'and' })
     assert.deepEqual(await pythonView(cookie), { from: 'node' })
   })

@@ -41,7 +41,7 @@ test('/cluster.json: shares within 2 points of the weights, node stats, a stoppe
     assert.equal(node.protocol, PROTOCOL)
     assert.equal(node.tls, MEMCACHED_ENV.MEMCACHED_TLS === 'on')
   }
-  assert.equal(body.nodes.reduce((sum: number, n: NodeJson) => sum + n.items, 0), 1) // the session
+  assert.equal(body.nodes.reduce((sum: number, n: NodeJson) => sum + n.items, 0), 2) // the session and its copy
   const page = (await app.inject({ url: '/cluster' })).body
   assert.equal(page.match(new RegExp(`<span class="protocol[^>]*>${PROTOCOL}${MEMCACHED_ENV.MEMCACHED_TLS === 'on' ? ' · TLS' : ''}</span>`, 'g'))?.length, 4)
 
@@ -163,7 +163,7 @@ test('the cluster page draws both charts as SVG, with a row label and value text
   const app = await buildTestApp(t, cluster)
   const page = await app.inject({ url: '/cluster' })
   assert.equal(page.statusCode, 200)
-  assert.match(page.body, /<a href="\/cluster" aria-current="page">Cluster<\/a>/)
+  assert.match(page.body, /<a href="\/cluster" aria-current="page"><span class="num">4<\/span> Cluster<\/a>/)
   const shares = /<svg class="chart" id="share-chart"[\s\S]*?<\/svg>/.exec(page.body)![0]
   const items = /<svg class="chart" id="items-chart"[\s\S]*?<\/svg>/.exec(page.body)![0]
   assert.equal(shares.match(/<rect class="bar /g)!.length, 8)

@@ -5,61 +5,76 @@ import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { buildTestApp, eventually, startCluster, Visitor } from '../helper.ts'
 
-test('one node down: every page within a second, other sessions untouched, lost ones restart with a notice', async (t) => {
-  const cluster = await startCluster(t)
-  const app = await buildTestApp(t, cluster)
-  // Visitors until every node holds at least one session.
-  const visitors: Visitor[] = []
-  const byNode = new Map<number, Visitor>()
-  while (byNode.size < 4) {
-    const v = new Visitor(app)
-    await v.set('n', String(visitors.length))
-    visitors.push(v)
-    byNode.set(app.memcache.nodeIndexFor(v.sessionId!)!, v)
-  }
-  await cluster.nodes[1]!.stop('SIGKILL')
+for (const copies of [1, 2]) {
+  test(`one node down, ${copies === 1 ? 'one copy: lost sessions restart with a notice' : 'two copies: no session lost'}; every page within a second, other sessions untouched`, async (t) => {
+    const cluster = await startCluster(t)
+    const app = await buildTestApp(t, cluster, { SESSION_REPLICAS: String(copies - 1) })
+    // Visitors until every node is the home of at least one session.
+    const visitors: Visitor[] = []
+    const byNode = new Map<number, Visitor>()
+    while (byNode.size < 4) {
+      const v = new Visitor(app)
+      await v.set('n', String(visitors.length))
+      visitors.push(v)
+      byNode.set(app.memcache.nodeIndexFor(v.sessionId!)!, v)
+    }
+    const data = new Map(await Promise.all(visitors.map(async (v) => [v, await v.data()] as const)))
+    await cluster.nodes[1]!.stop('SIGKILL')
 
-  for (const [node, visitor] of byNode) {
-    const before = visitor.sessionId
+    for (const [node, visitor] of byNode) {
+      const before = visitor.sessionId
+      const started = Date.now()
+      const page = await visitor.get()
+      const took = Date.now() - started
+      assert.equal(page.statusCode, 200)
+      assert.ok(took < 1000, `node ${node}: ${took} ms`)
+      t.diagnostic(`node ${node}${node === 1 ? ' (down)' : ''}: first page after the kill in ${took} ms`)
+      if (node === 1 && copies === 1) {
+        assert.match(page.body, /memcached node holding it is unavailable/)
+        assert.notEqual(visitor.sessionId, before)
+        assert.notEqual(app.memcache.nodeIndexFor(visitor.sessionId!), 1)
+        await visitor.set('again', 'yes') // the fresh session works on the fallback node
+        assert.equal((await visitor.data()).again, 'yes')
+      } else {
+        assert.doesNotMatch(page.body, /unavailable/)
+        assert.equal(visitor.sessionId, before)
+      }
+    }
+    if (copies === 2) {
+      for (const visitor of visitors) assert.deepEqual(await visitor.data(), data.get(visitor), 'every session as it was')
+    }
+    const ready = await app.inject({ url: '/readyz' })
+    assert.equal(ready.json().up, 3)
+  })
+}
+
+for (const copies of [1, 2]) {
+  test(`a hung node (stopped, not dead), ${copies === 1 ? 'one copy: a new session on the fallback node' : 'two copies: the same session from its copy'}, within a second`, async (t) => {
+    const cluster = await startCluster(t)
+    const app = await buildTestApp(t, cluster, { SESSION_REPLICAS: String(copies - 1) })
+    let visitor = new Visitor(app)
+    await visitor.set('k', 'v')
+    while (app.memcache.nodeIndexFor(visitor.sessionId!) !== 0) { visitor = new Visitor(app); await visitor.set('k', 'v') }
+    const id = visitor.sessionId
+    const pid = cluster.nodes[0]!.pid!
+    process.kill(pid, 'SIGSTOP')
+    t.after(() => { try { process.kill(pid, 'SIGCONT') } catch {} })
+    await eventually(() => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.startsWith('T'))
     const started = Date.now()
     const page = await visitor.get()
     const took = Date.now() - started
+    t.diagnostic(`page with its node hung: ${page.statusCode} in ${took} ms (deadline 500 ms, then ${copies === 1 ? 'the fallback node' : 'the copy'})`)
     assert.equal(page.statusCode, 200)
-    assert.ok(took < 1000, `node ${node}: ${took} ms`)
-    t.diagnostic(`node ${node}${node === 1 ? ' (down)' : ''}: first page after the kill in ${took} ms`)
-    if (node === 1) {
+    assert.ok(took < 1000, `${took} ms`)
+    if (copies === 1) {
       assert.match(page.body, /memcached node holding it is unavailable/)
-      assert.notEqual(visitor.sessionId, before)
-      assert.notEqual(app.memcache.nodeIndexFor(visitor.sessionId!), 1)
-      await visitor.set('again', 'yes') // the fresh session works on the fallback node
-      assert.equal((await visitor.data()).again, 'yes')
     } else {
-      assert.equal(visitor.sessionId, before)
-      assert.ok((await visitor.data()).n !== undefined)
+      assert.equal(visitor.sessionId, id)
+      assert.deepEqual({ ...await visitor.data() }, { k: 'v' })
     }
-  }
-  const ready = await app.inject({ url: '/readyz' })
-  assert.equal(ready.json().up, 3)
-})
-
-test('a hung node (stopped, not dead): the page still comes within a second, on the fallback node', async (t) => {
-  const cluster = await startCluster(t)
-  const app = await buildTestApp(t, cluster)
-  let visitor = new Visitor(app)
-  await visitor.set('k', 'v')
-  while (app.memcache.nodeIndexFor(visitor.sessionId!) !== 0) { visitor = new Visitor(app); await visitor.set('k', 'v') }
-  const pid = cluster.nodes[0]!.pid!
-  process.kill(pid, 'SIGSTOP')
-  await eventually(() => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.startsWith('T'))
-  const started = Date.now()
-  const page = await visitor.get()
-  const took = Date.now() - started
-  process.kill(pid, 'SIGCONT')
-  t.diagnostic(`page with its node hung: ${page.statusCode} in ${took} ms (deadline 500 ms, then the fallback node)`)
-  assert.equal(page.statusCode, 200)
-  assert.ok(took < 1000, `${took} ms`)
-  assert.match(page.body, /memcached node holding it is unavailable/)
-})
+    process.kill(pid, 'SIGCONT')
+  })
+}
 
 test('every node down: 503 with a clear page, quickly; recovers on its own when nodes return', async (t) => {
   const cluster = await startCluster(t)

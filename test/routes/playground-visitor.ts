@@ -19,8 +19,10 @@ export class PlaygroundVisitor extends Visitor {
     })
     const card = fields.card ?? (fields.op === 'cas' ? 'gets' : fields.op)
     if (post.statusCode !== 303) return { status: post.statusCode, ...readCard(post.body, card), body: post.body, post }
-    assert.match(post.headers.location as string, /^\/memcache#/)
-    const page = await this.get('/memcache')
+    // Back to the chapter page that shows the card: the client API's, or the CAS chapter's.
+    const location = post.headers.location as string
+    assert.match(location, /^\/(memcache|cas)#/)
+    const page = await this.get(location.slice(0, location.indexOf('#')))
     return { status: post.statusCode, ...readCard(page.body, card), body: page.body, post }
   }
 }
@@ -35,7 +37,7 @@ export function readCard (body: string, card: string | undefined) {
   return { lines: text.split('\n').filter(Boolean), nodes, error: error && unescapeHtml(error) }
 }
 
-/** The visitor's key prefix, `pg:<16 hex>:`, as the page states it. */
+/** The visitor's key prefix, `pg:<16 hex>:`, as the client API page states it. */
 export function namespacePrefix (body: string): string {
   return /stored as <code>(pg:[0-9a-f]{16}:)k<\/code>/.exec(body)![1]!
 }

@@ -31,33 +31,35 @@ async function commandsDuring (mc: MemcacheClient, work: () => Promise<unknown>)
   return { total: Object.values(by).reduce((a, b) => a + b, 0), by }
 }
 
-test('a first visit costs nothing, a page view one command, an uncontended write two', async (t) => {
-  const cluster = await startCluster(t)
-  const app = await buildTestApp(t, cluster)
-  const mc = makeClient(t, cluster)
-  const visitor = new Visitor(app)
+for (const copies of [1, 2]) {
+  test(`with ${copies} ${copies === 1 ? 'copy' : 'copies'}: a first visit costs nothing, a page view ${copies} command${copies === 1 ? '' : 's'} in one round trip, an uncontended write one more`, async (t) => {
+    const cluster = await startCluster(t)
+    const app = await buildTestApp(t, cluster, { SESSION_REPLICAS: String(copies - 1) })
+    const mc = makeClient(t, cluster)
+    const visitor = new Visitor(app)
 
-  const first = await commandsDuring(mc, () => visitor.get())
-  assert.deepEqual(first, { total: 0, by: {} }) // lazy: nothing stored until the first change
-  const unstored = await commandsDuring(mc, () => visitor.get())
-  assert.deepEqual(unstored, { total: 1, by: { reads: 1 } }) // back before any change: one get-and-touch (a miss)
+    const first = await commandsDuring(mc, () => visitor.get())
+    assert.deepEqual(first, { total: 0, by: {} }) // lazy: nothing stored until the first change
+    const unstored = await commandsDuring(mc, () => visitor.get())
+    assert.deepEqual(unstored, { total: copies, by: { reads: copies } }) // back before any change: a get-and-touch per copy (misses)
 
-  const firstWrite = await commandsDuring(mc, () => visitor.post({ action: 'set', key: 'first', val: 'v' }))
-  assert.deepEqual(firstWrite, { total: 2, by: { reads: 1, cmd_set: 1 } }) // get-and-touch (a miss), then add
+    const firstWrite = await commandsDuring(mc, () => visitor.post({ action: 'set', key: 'first', val: 'v' }))
+    assert.deepEqual(firstWrite, { total: 2 * copies, by: { reads: copies, cmd_set: copies } }) // get-and-touch (a miss), then add, on each copy
 
-  const views = await commandsDuring(mc, async () => { for (let i = 0; i < 20; i++) await visitor.get() })
-  assert.deepEqual(views, { total: 20, by: { reads: 20 } }) // get-and-touch: read + slide in one
+    const views = await commandsDuring(mc, async () => { for (let i = 0; i < 20; i++) await visitor.get() })
+    assert.deepEqual(views, { total: 20 * copies, by: { reads: 20 * copies } }) // get-and-touch: read + slide in one, both copies at once
 
-  const writes = await commandsDuring(mc, async () => {
-    for (let i = 0; i < 10; i++) {
-      const response = await visitor.post({ action: 'set', key: `k${i}`, val: 'v' })
-      assert.equal(response.statusCode, 303)
-    }
+    const writes = await commandsDuring(mc, async () => {
+      for (let i = 0; i < 10; i++) {
+        const response = await visitor.post({ action: 'set', key: `k${i}`, val: 'v' })
+        assert.equal(response.statusCode, 303)
+      }
+    })
+    assert.deepEqual(writes, { total: 20 * copies, by: { reads: 10 * copies, cmd_set: 10 * copies } }) // get-and-touch + cas, on each copy
+
+    const unchanged = await commandsDuring(mc, () => visitor.post({ action: 'set', key: 'k0', val: 'v' }))
+    assert.equal(unchanged.total, copies) // same value again: nothing written
+    const absent = await commandsDuring(mc, () => visitor.post({ action: 'del', key: 'nope' }))
+    assert.equal(absent.total, copies)
   })
-  assert.deepEqual(writes, { total: 20, by: { reads: 10, cmd_set: 10 } }) // get-and-touch + cas
-
-  const unchanged = await commandsDuring(mc, () => visitor.post({ action: 'set', key: 'k0', val: 'v' }))
-  assert.equal(unchanged.total, 1) // same value again: nothing written
-  const absent = await commandsDuring(mc, () => visitor.post({ action: 'del', key: 'nope' }))
-  assert.equal(absent.total, 1)
-})
+}

@@ -64,6 +64,20 @@ export class HttpVisitor {
     return response.status
   }
 
+  /** Ends the session (the End session form); the status of the answer (303 when ended). */
+  async end (app: AppProcess): Promise<number> {
+    if (!this.csrf) await this.get(app)
+    const response = await fetch(new URL('end', app.url), {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { ...this.#headers(), 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: this.csrf! })
+    })
+    this.#keepCookie(response)
+    await response.arrayBuffer()
+    return response.status
+  }
+
   /** The session id the signed cookie carries. */
   get sessionId (): string | undefined {
     return this.cookie && decodeURIComponent(this.cookie.slice('uc='.length)).slice(0, 32)

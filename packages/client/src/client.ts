@@ -16,7 +16,7 @@ import type { CasToken, DeleteOutcome, Item, MemcachedProtocol, StoreMode, Store
 import { routeKey, routeSteps, weightedBuckets } from './routing.ts'
 import { KetamaRing, type Hashing } from './ketama.ts'
 import { decodeValue, DEFAULT_MAX_VALUE_BYTES, encodeValue, parseInteger, type MemcacheValue } from './values.ts'
-import { MemcacheError, NodeDownError, TimeoutError } from './errors.ts'
+import { MemcacheError, NodeDownError, TimeoutError, ValueTooLargeError } from './errors.ts'
 
 export interface ClientOptions {
   servers: readonly NodeAddress[]
@@ -42,10 +42,17 @@ export interface CasValue {
 
 export type CasResult = 'stored' | 'exists' | 'not-found'
 
-/** Commands on one given node, without failover: for finding and moving a key between nodes. */
+/** Commands on one given node, without failover: for keeping copies of a key on chosen nodes. */
 export interface NodeCommands {
   readonly index: number
   gets (key: string): Promise<CasValue | undefined>
+  /** The stored bytes, flags and CAS token, undecoded; with `touchTtl` the expiry is reset in the same request. */
+  getItem (key: string, touchTtl?: number): Promise<Item | undefined>
+  /**
+   * Stores bytes with the given flags (a caller's own encoding, e.g. a version in the high flag
+   * bits); with `cas`, only if the item is still at that version. The outcome and the new token.
+   */
+  storeItem (mode: 'set' | 'add', key: string, bytes: Buffer, flags: number, ttl: number, cas?: CasToken): Promise<StoreResult>
   /** Adds; the new item's CAS token, or undefined when the key exists. */
   add (key: string, value: MemcacheValue, ttl: number): Promise<CasToken | undefined>
   /** Deletes, only if the item is still at version `cas` when one is given. */
@@ -134,6 +141,12 @@ export class MemcacheClient {
     return {
       index,
       gets: async (key) => casValueOf(await send((t) => t.get(encodeKey(key)))),
+      getItem: (key, touchTtl) => send((t) => t.get(encodeKey(key), touchTtl === undefined ? undefined : checkTtl(touchTtl))),
+      storeItem: (mode, key, bytes, flags, ttl, cas) => {
+        if (bytes.length > this.#maxValueBytes) throw new ValueTooLargeError(`value is ${bytes.length} bytes; the limit is ${this.#maxValueBytes}`)
+        if (!Number.isInteger(flags) || flags < 0 || flags > 0xffffffff) throw new MemcacheError(`flags must be a 32-bit unsigned integer, got ${flags}`)
+        return send((t) => t.store(mode, encodeKey(key), bytes, flags, checkTtl(ttl), cas))
+      },
       add: async (key, value, ttl) => {
         const { bytes, flags } = encodeValue(value, this.#maxValueBytes)
         const { outcome, cas } = await send((t) => t.store('add', encodeKey(key), bytes, flags, checkTtl(ttl)))

@@ -60,3 +60,11 @@ export class ServerError extends MemcacheError {
     this.status = status
   }
 }
+
+/**
+ * Whether a request failed because its node did (refused, reset, closed, or silent past the
+ * deadline) rather than because of what was asked: the one test for "fail over or give up".
+ */
+export function isNodeFailure (error: unknown): error is NodeDownError | TimeoutError {
+  return error instanceof NodeDownError || error instanceof TimeoutError
+}

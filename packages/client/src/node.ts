@@ -33,6 +33,7 @@ export class MemcacheNode {
   lastError: string | null = null
   readonly #timing: ProbeTiming
   #up = true
+  #upSince = Date.now()
   /** Down because a request timed out (rather than being refused). */
   #hung = false
   #closed = false
@@ -50,6 +51,14 @@ export class MemcacheNode {
   /** False from a failure until the node answers again. */
   get up (): boolean {
     return this.#up
+  }
+
+  /**
+   * When this client last saw the node come up (its creation, or the answer that ended a failure),
+   * in ms since the epoch. A node up for less long may have just resumed with old records.
+   */
+  get upSince (): number {
+    return this.#upSince
   }
 
   /** Runs one transport call, keeping the node's health in step with its outcome. */
@@ -88,6 +97,7 @@ export class MemcacheNode {
     this.#hung = false
     if (this.#up) return
     this.#up = true
+    this.#upSince = Date.now()
     clearTimeout(this.#probeTimer)
     this.#probeTimer = undefined
   }

@@ -25,3 +25,9 @@ export class SessionConflictError extends SessionError {
   override name = 'SessionConflictError'
   constructor () { super('This session is being changed by many requests at once; your change was not saved. Please try again.', 409) }
 }
+
+/** The session ended (or expired) while the change was on its way; it is never written back under that id. */
+export class SessionGoneError extends SessionError {
+  override name = 'SessionGoneError'
+  constructor () { super('This session ended or expired while your change was on its way; nothing was saved.', 409) }
+}

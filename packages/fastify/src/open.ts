@@ -13,7 +13,7 @@
 // An unmarked id that memcached does not hold (expired, evicted, ended, or on a node that is down)
 // is never taken up: a new id. Tornado's cookie carries only the id, so that format stays eager.
 import { Session, type SessionHooks } from './session.ts'
-import type { SessionStore } from './store.ts'
+import type { SessionStore, StoredSession } from './store.ts'
 import type { CookieFormat } from './cookie-format.ts'
 import type { SessionLimits } from './limits.ts'
 
@@ -79,7 +79,7 @@ export async function openSession (deps: OpenDeps, cookie: VerifiedCookie | null
       if (found === 'ended') return { session: await start(deps, hooks), replaced: null }
       // Stored meanwhile (a change whose new cookie this request does not carry yet): the session,
       // and its cookie without the mark. Not stored: taken up, still unstored.
-      const session = new Session({ id, createdAt, stored: found !== undefined, state: found ?? { data: new Map(), cas: null } }, store, options.limits, hooks)
+      const session = new Session({ id, createdAt, stored: found !== undefined, state: found ?? { data: new Map(), copies: null } }, store, options.limits, hooks)
       if (found || renew) writeCookie(session)
       return { session, replaced: null }
     }
@@ -95,20 +95,23 @@ export async function openSession (deps: OpenDeps, cookie: VerifiedCookie | null
 /** A new session: lazy (nothing stored, 0 commands) or, for formats that cannot say so, stored now. */
 async function start (deps: OpenDeps, hooks: SessionHooks): Promise<Session> {
   const { store, format, options } = deps
-  const empty = { data: new Map(), cas: null }
+  let state: StoredSession = { data: new Map(), copies: null }
   let id = deps.newId()
   if (!format.lazy) {
-    while (!(await store.create(id))) id = deps.newId()
+    let created
+    while (!(created = await store.create(id))) id = deps.newId()
+    state = created
   }
-  const session = new Session({ id, createdAt: deps.clock(), stored: !format.lazy, state: empty }, store, options.limits, hooks)
+  const session = new Session({ id, createdAt: deps.clock(), stored: !format.lazy, state }, store, options.limits, hooks)
   hooks.cookie(session)
   return session
 }
 
-/** Deletes the record; while a "not stored yet" cookie of this id could still count, says it ended. */
+/**
+ * Ends the record under an end mark (store.destroy), kept at least the idle TTL and, while a "not
+ * stored yet" cookie of this id could still count, until that window closes.
+ */
 async function endSession ({ store, format, options, clock }: OpenDeps, id: string, createdAt: number): Promise<void> {
-  await store.destroy(id)
-  if (!format.lazy) return
-  const window = createdAt + options.ttlSeconds + options.clockSkewSeconds - clock()
-  if (window > 0) await store.markEnded(id, window)
+  const window = format.lazy ? createdAt + options.ttlSeconds + options.clockSkewSeconds - clock() : 0
+  await store.destroy(id, Math.max(options.ttlSeconds, window))
 }

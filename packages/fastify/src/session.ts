@@ -94,7 +94,7 @@ export class Session {
   /** Logout: the record is deleted and the cookie cleared; the old cookie never loads it again. */
   async end (): Promise<void> {
     await this.#hooks.end(this.#id, this.createdAt)
-    this.#state = { data: new Map(), cas: null }
+    this.#state = { data: new Map(), copies: null }
     this.#hooks.cookie(null)
   }
 
@@ -107,19 +107,22 @@ export class Session {
     const old = this.#id
     const data = this.#state.data
     let id = this.#hooks.newId()
+    let state: StoredSession = { data, copies: null }
     if (this.#stored) {
-      while (!(await this.#store.create(id, data))) id = this.#hooks.newId()
+      let created
+      while (!(created = await this.#store.create(id, data))) id = this.#hooks.newId()
+      state = created
     }
     this.#id = id
-    this.#state = { data, cas: null }
+    this.#state = state
     this.#hooks.cookie(this)
     await this.#hooks.end(old, this.createdAt)
   }
 
   async #change (change: (data: SessionData) => boolean): Promise<void> {
-    const { data, written } = await this.#store.update(this.#id, this.#state, change)
-    // After a write the version is unknown; a further change in this request re-reads first.
-    this.#state = { data, cas: null }
+    const { written, state } = await this.#store.update(this.#id, this.#state, change)
+    // The copies as written: a further change in this request needs no read first.
+    this.#state = state
     if (written && !this.#stored) {
       this.#stored = true
       this.#hooks.cookie(this) // the first store: the cookie loses its "not stored yet" marker

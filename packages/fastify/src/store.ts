@@ -1,28 +1,58 @@
-// Loading and saving session records. A page view is one memcached command (get-and-touch reads
-// the record and slides its expiry); a change is a compare-and-swap on top of that read, re-read
-// and re-applied when another request changed the session first, so no update is ever lost.
+// Loading and saving session records, in one or two copies.
 //
-// Records that moved. A session created or written while its home node was down lives on another
-// node of its id's route chain (python-memcached's re-hash steps, the ring's next nodes). When the
-// home node is back, a read there misses: only then (misses cost extra, hits never) the store
-// looks along the chain, whatever this instance believes about those nodes' health, and brings
-// the record home with `add` (never overwriting what is there: a record at home is newer, or
-// another instance moved it first) and deletes the old copy only if it is unchanged since read.
-// An ended session is deleted on every node of its chain, so no copy can come back.
-import { type CasToken, type CasValue, type MemcacheClient, NodeDownError, TimeoutError, ValueFormatError } from '@memcache-session/client'
-import { SessionConflictError, SessionLimitError } from './errors.ts'
+// Where: an id's record lives on the first live nodes of its route chain (python-memcached's
+// re-hash steps, or the ring's next nodes under ketama): its home node (where python-memcached
+// puts it, so the Python original finds it) and, with `replicas: 1`, a copy on the next node,
+// which is where python-memcached itself fails over to. While a node is down the pair slides
+// along the chain, so a session still has two copies; when it is back, the pair slides back and
+// the node that returned (empty, or holding old records) is brought up to date from the other.
+//
+// Reads: a page view asks both nodes at once (one round trip, get-and-touch: both expiries slide)
+// and serves the current copy (copies.ts: versions decide); a copy that lags behind is rewritten
+// in the background. When neither holds the record, the rest of the chain is looked at (a record
+// written while those nodes were down, or by the Python original on its fallback node) and the
+// record brought home with `add`, its old copy deleted if unchanged.
+//
+// Writes: compare-and-swap on every copy at once (one round trip), with the next version. A
+// write is done when every node that answered stored it. When another write came first on some
+// node, both copies are read again and the change re-applied on the current one (after a jittered
+// back-off when it lost everywhere), so no update is lost. A node that fails during a write is
+// left behind (the other copy has the write; it is repaired when it returns); only when every
+// copy failed is the outcome unknown, and then the write is not repeated. A record that vanished
+// from every copy (ended, expired or evicted) is never written back: the session is gone.
+//
+// Ending: an end mark (an empty value, which no one reads as a session) replaces the record on
+// every node of the chain, so neither a copy nor a write in flight can bring the id back.
+import { isNodeFailure, NodeDownError, type MemcacheClient } from '@memcache-session/client'
+import { currentOf, END_MARK, END_MARK_FLAGS, lagging, readCopy, writeCopy, type CopyRead, type CopyWrite, type CurrentRecord } from './copies.ts'
+import { SessionConflictError, SessionGoneError, SessionLimitError } from './errors.ts'
 import { formatBytes, type SessionLimits } from './limits.ts'
-import { decodeRecord, encodeRecord, type SessionData } from './record.ts'
+import { encodeRecord, type SessionData } from './record.ts'
+import { flagsFor, nextVersion, type RecordVersion } from './record-version.ts'
 
+/** What a request knows of its session's stored record. */
 export interface StoredSession {
   data: SessionData
-  /** The record's version at load time; null when there is no record (it expired meanwhile). */
-  cas: CasToken | null
+  /** The record's copies as last read or written; null when nothing is stored (a lazy session). */
+  copies: Copies | null
+}
+
+/** The copies of a record as this request saw them. */
+export interface Copies {
+  version: RecordVersion
+  /** The current record as stored. */
+  bytes: Buffer
+  /** Per node read or written: the CAS token of what it holds, or null where it holds nothing. */
+  tokens: Map<number, Buffer | null>
+  /** Copies being brought up to date since the read; a write waits for them (they change tokens). */
+  repairing: Promise<void> | null
 }
 
 export interface StoreOptions {
   ttlSeconds: number
   limits: SessionLimits
+  /** Copies beyond the first: 1 (the default) keeps two, 0 one. */
+  replicas?: 0 | 1
   /** Compare-and-swap attempts before a change gives up with SessionConflictError. */
   casAttempts?: number
 }
@@ -30,8 +60,12 @@ export interface StoreOptions {
 /** A change to session data; returns false when it changed nothing (then nothing is written). */
 export type Change = (data: SessionData) => boolean
 
-/** Not JSON, so never a session, for this app or the Python original. */
-const ENDED_MARK = 'ended'
+export interface UpdateResult {
+  data: SessionData
+  written: boolean
+  state: StoredSession
+}
+
 const BACKOFF_BASE_MS = 2
 const BACKOFF_CAP_MS = 100
 
@@ -39,161 +73,237 @@ export class SessionStore {
   readonly #client: MemcacheClient
   readonly #ttl: number
   readonly #limits: SessionLimits
+  readonly #copies: number
   readonly #casAttempts: number
 
   constructor (client: MemcacheClient, options: StoreOptions) {
+    const replicas = options.replicas ?? 1
+    if (replicas !== 0 && replicas !== 1) throw new RangeError(`replicas must be 0 or 1, got ${replicas}`)
     this.#client = client
     this.#ttl = options.ttlSeconds
     this.#limits = options.limits
+    this.#copies = 1 + replicas
     this.#casAttempts = options.casAttempts ?? 20
   }
 
+  /** How many copies of each record are kept (1 or 2). */
+  get copies (): number {
+    return this.#copies
+  }
+
   /**
-   * The session's data and version, sliding its expiry in the same round trip; undefined when
-   * memcached does not hold it (or holds something that is not a session). On a miss, the record
-   * is looked for along the id's route chain and brought home (see above).
+   * The nodes that hold `id`'s copies now: the first live nodes of its route chain (home first).
+   * Throws NodeDownError when no node of the chain is up.
+   */
+  targets (id: string): number[] {
+    const live = this.#client.routeChain(id).filter((index) => this.#client.nodes[index]!.up)
+    if (live.length === 0) throw new NodeDownError(null)
+    return live.slice(0, this.#copies)
+  }
+
+  /**
+   * The session's data and copies, sliding their expiry in the same round trip; undefined when
+   * memcached does not hold it (or holds an end mark). On a miss at every copy, the record is
+   * looked for along the rest of the id's route chain and brought home.
    */
   async load (id: string): Promise<StoredSession | undefined> {
-    return this.#find(id, () => this.#client.getAndTouch(id, this.#ttl))
-  }
-
-  /** Stores a session under a new id; false if the id is taken (then pick another). */
-  create (id: string, data: SessionData = new Map()): Promise<boolean> {
-    return this.#client.add(id, this.#encodeWithinLimits(data), this.#ttl)
+    const { reads, targets } = await this.#readTargets(id, this.#ttl)
+    const current = this.#current(id, reads)
+    if (current === 'ended') return undefined
+    if (current) return this.#state(id, current, reads)
+    return this.#fromChain(id, targets)
   }
 
   /**
-   * Applies `change` to the session and stores it with compare-and-swap. On a conflict the record
-   * is read again and the change re-applied, after a jittered back-off. Returns the data as it now
-   * stands, and whether it was written (false when the change changed nothing).
+   * For an id this app issued and may never have stored: its session (like `load`), 'ended' when
+   * an end mark is under it, undefined when memcached holds nothing under it. No look along the
+   * chain: a cookie marked "not stored yet" names an id that was never stored (its first change
+   * re-issues the cookie unmarked), so a miss is the normal case.
    */
-  async update (id: string, loaded: StoredSession, change: Change): Promise<{ data: SessionData, written: boolean }> {
-    let current = loaded
+  async loadIssued (id: string): Promise<StoredSession | 'ended' | undefined> {
+    const { reads } = await this.#readTargets(id, this.#ttl)
+    const current = this.#current(id, reads)
+    if (current === 'ended' || current === undefined) return current
+    return this.#state(id, current, reads)
+  }
+
+  /** Stores a session under a new id; undefined if the id is taken (then pick another). */
+  async create (id: string, data: SessionData = new Map()): Promise<StoredSession | undefined> {
+    const bytes = this.#encodeWithinLimits(data)
+    const version = nextVersion(0)
+    const writes = await Promise.all(this.targets(id).map((node, position) => writeCopy(this.#client, node, id, bytes, flagsFor(version), this.#ttlAt(position), null)))
+    if (allFailed(writes)) throw firstError(writes)
+    if (writes.some((write) => write.outcome === 'conflict')) return undefined
+    return { data, copies: copiesOf(version, bytes, writes) }
+  }
+
+  /**
+   * Applies `change` to the session and stores it on every copy with compare-and-swap. On a
+   * conflict the copies are read again and the change re-applied (see the header). Returns the
+   * data as it now stands, whether it was written, and the state for a further change.
+   */
+  async update (id: string, loaded: StoredSession, change: Change): Promise<UpdateResult> {
+    let state = loaded
     for (let attempt = 0; attempt < this.#casAttempts; attempt++) {
-      const next = new Map(current.data)
-      if (!change(next)) return { data: next, written: false }
-      const text = this.#encodeWithinLimits(next)
-      const result = current.cas
-        ? await this.#client.compareAndSwap(id, text, current.cas, this.#ttl)
-        : (await this.#client.add(id, text, this.#ttl)) ? 'stored' : 'exists'
-      if (result === 'stored') return { data: next, written: true }
-      if (result === 'exists') await backoff(attempt)
-      current = await this.#reload(id)
+      await state.copies?.repairing
+      const next = new Map(state.data)
+      if (!change(next)) return { data: next, written: false, state }
+      const bytes = this.#encodeWithinLimits(next)
+      const version = state.copies ? nextVersion(state.copies.version) : nextVersion(0)
+      const tokens = state.copies?.tokens
+      const writes = await Promise.all(this.targets(id).map((node, position) =>
+        writeCopy(this.#client, node, id, bytes, flagsFor(version), this.#ttlAt(position), tokens?.get(node) ?? null)))
+      if (allFailed(writes)) {
+        // Nothing was applied (no connection): write where the id's copies are now. Otherwise the
+        // outcome is unknown and the write is not repeated.
+        if (writes.every((write) => write.outcome === 'failed' && !sentTo(write)) && attempt < this.#client.nodes.length) continue
+        throw firstError(writes)
+      }
+      if (!writes.some((write) => write.outcome === 'conflict')) {
+        return { data: next, written: true, state: { data: next, copies: copiesOf(version, bytes, writes) } }
+      }
+      if (!writes.some((write) => write.outcome === 'stored')) await backoff(attempt)
+      const reread = await this.#reread(id)
+      // Our write is the current record (another instance or a repair took it to the other copy).
+      if (reread.copies?.version === version && reread.copies.bytes.equals(bytes)) {
+        await reread.copies.repairing
+        return { data: reread.data, written: true, state: reread }
+      }
+      state = reread
     }
     throw new SessionConflictError()
   }
 
   /**
-   * Deletes the session on every node of its id's route chain, so that no copy left on another
-   * node can be brought home later. When a node of the chain cannot be reached, an end mark under
-   * the id (for the idle TTL) stops a copy it may hold from coming back.
+   * Ends the session: an end mark replaces it on every node of its id's route chain (not only
+   * its copies: a node that was down when it was written may hold an older one), for `seconds`
+   * (default: the idle TTL, after which any copy a node kept has expired anyway).
    */
-  async destroy (id: string): Promise<void> {
-    const reached = await Promise.all(this.#client.routeChain(id).map((index) => this.#client.onNode(index).delete(id).then(() => true, (error: unknown) => {
-      if (isNodeFailure(error)) return false
-      throw error
-    })))
-    if (reached.includes(false)) await this.markEnded(id, this.#ttl)
+  async destroy (id: string, seconds = this.#ttl): Promise<void> {
+    const chain = this.#client.routeChain(id)
+    const marks = await Promise.all(chain.map((node) => this.#client.onNode(node).storeItem('set', id, END_MARK, END_MARK_FLAGS, seconds).then(
+      () => true,
+      (error: unknown) => { if (isNodeFailure(error)) return false; throw error })))
+    if (!marks.includes(true)) throw new NodeDownError(null)
   }
 
   /**
-   * Leaves an end mark under `id` for `seconds`: a value that is not a session, so `load` finds
-   * nothing and `loadIssued` says 'ended' (a cookie saying "issued, never stored" cannot bring the
-   * id back; see open.ts).
+   * Leaves an end mark under `id` for `seconds`: `load` finds nothing and `loadIssued` says
+   * 'ended' (a cookie saying "issued, never stored" cannot bring the id back; see open.ts).
    */
   async markEnded (id: string, seconds: number): Promise<void> {
-    await this.#client.set(id, ENDED_MARK, seconds)
+    await this.destroy(id, seconds)
+  }
+
+  /** Reads the copies where they are now; when every one failed, where the id routes after that. */
+  async #readTargets (id: string, touchTtl?: number): Promise<{ reads: CopyRead[], targets: number[] }> {
+    for (let attempt = 0; ; attempt++) {
+      const targets = this.targets(id)
+      const reads = await Promise.all(targets.map((node, position) => readCopy(this.#client, node, id, touchTtl && this.#ttlAt(position))))
+      const failed = reads.filter((read) => read.state === 'unreachable')
+      if (failed.length < reads.length) return { reads, targets }
+      if (attempt >= this.#client.nodes.length) throw failed[0]!.error
+    }
+  }
+
+  /** The copies read again after a conflict (no touch: the page view already slid them). */
+  async #reread (id: string): Promise<StoredSession> {
+    const { reads } = await this.#readTargets(id)
+    const current = this.#current(id, reads)
+    // Ended, or gone from every copy (expired or evicted between our read and write): never
+    // written back under this id.
+    if (current === 'ended' || current === undefined) throw new SessionGoneError()
+    return this.#state(id, current, reads)
   }
 
   /**
-   * For an id this app issued and may never have stored: its session (one get-and-touch, like
-   * `load`), 'ended' when the key holds an end mark (or anything else that is not a session),
-   * undefined when memcached holds nothing under it.
+   * The expiry of the copy at `position` among the targets: the idle TTL at home, a second less
+   * on the copy. memcached's clock ticks in whole seconds, so the copy always expires first: a
+   * record missing at home while its copy is there was lost (a restart, an eviction), never idle
+   * expired, and bringing it back is right; a copy missing while home holds the record is
+   * rewritten from home, which has not expired either.
    */
-  async loadIssued (id: string): Promise<StoredSession | 'ended' | undefined> {
-    // No look along the route chain here: a cookie marked "not stored yet" names an id that was
-    // never stored (its first change re-issues the cookie unmarked), so a miss is the normal case
-    // and costs one command.
-    let found
-    try {
-      found = await this.#client.getAndTouch(id, this.#ttl)
-    } catch (error) {
-      if (error instanceof ValueFormatError) return 'ended'
-      throw error
+  #ttlAt (position: number): number {
+    return position === 0 ? this.#ttl : Math.max(1, this.#ttl - 1)
+  }
+
+  #current (id: string, reads: readonly CopyRead[]): CurrentRecord | 'ended' | undefined {
+    const home = this.#client.routeChain(id)[0]!
+    return currentOf(reads, home, (node) => this.#client.nodes[node]!.upSince)
+  }
+
+  /** The state of a record read at `reads`, rewriting in the background the copies that lag. */
+  #state (id: string, current: CurrentRecord, reads: readonly CopyRead[]): StoredSession {
+    const tokens = new Map<number, Buffer | null>()
+    for (const read of reads) {
+      if (read.state === 'found') tokens.set(read.node, read.cas)
+      else if (read.state === 'missing') tokens.set(read.node, null)
     }
-    if (!found) return undefined
-    const data = decodeRecord(found.value)
-    return data ? { data, cas: found.cas } : 'ended'
-  }
-
-  async #reload (id: string): Promise<StoredSession> {
-    // Gone (expired or evicted between our read and write) or not a session: start from empty.
-    return (await this.#find(id, () => this.#client.gets(id))) ?? { data: new Map(), cas: null }
-  }
-
-  /** The session where its id routes; on a miss, the record brought home from along its chain. */
-  async #find (id: string, fetch: () => Promise<CasValue | undefined>): Promise<StoredSession | undefined> {
-    const home = await this.#read(fetch)
-    if (home === 'not-a-session') return undefined // an end mark, or the Python original's pickle
-    return home ?? this.#bringHome(id, fetch)
-  }
-
-  async #bringHome (id: string, fetch: () => Promise<CasValue | undefined>): Promise<StoredSession | undefined> {
-    const routed = this.#client.nodeIndexFor(id)
-    for (const index of this.#client.routeChain(id)) {
-      if (index === routed) continue
-      const copy = await this.#read(() => this.#client.onNode(index).gets(id)).catch((error: unknown) => {
-        if (isNodeFailure(error)) return undefined
-        throw error
-      })
-      if (copy === undefined) continue
-      if (copy === 'not-a-session') return undefined
-      const home = this.#client.nodeIndexFor(id)
-      if (home === null) throw new NodeDownError(null)
-      // The node that answered is the id's home again (this instance had it down): read it there.
-      if (home === index) return this.#found(await this.#read(fetch))
-      const token = await this.#client.onNode(home).add(id, encodeRecord(copy.data), this.#ttl)
-      // Something got home first (another instance moved it, or wrote anew): that one stands.
-      if (!token) return this.#found(await this.#read(() => this.#client.gets(id)))
-      if (copy.cas) await this.#client.onNode(index).delete(id, copy.cas).catch(() => {})
-      return { data: copy.data, cas: token }
+    const copies: Copies = { version: current.version, bytes: current.bytes, tokens, repairing: null }
+    const behind = lagging(reads, current)
+    if (behind.length > 0) {
+      const flags = flagsFor(current.version)
+      copies.repairing = Promise.all(behind.map(async (read) => {
+        const ttl = this.#ttlAt(reads.indexOf(read))
+        const write = await writeCopy(this.#client, read.node, id, current.bytes, flags, ttl, read.state === 'found' ? read.cas : null)
+        if (write.outcome === 'stored') tokens.set(read.node, write.cas)
+      })).then(() => {}, () => {}) // a repair that fails is tried again by the next read
     }
-    return undefined
+    return { data: current.data, copies }
   }
 
-  #found (read: StoredSession | 'not-a-session' | undefined): StoredSession | undefined {
-    return read === 'not-a-session' ? undefined : read
-  }
-
-  /** A record as a session; 'not-a-session' when the key holds something else (an end mark, a pickle). */
-  async #read (fetch: () => Promise<CasValue | undefined>): Promise<StoredSession | 'not-a-session' | undefined> {
-    let found
-    try {
-      found = await fetch()
-    } catch (error) {
-      if (error instanceof ValueFormatError) return 'not-a-session' // flags we do not decode
-      throw error
+  /**
+   * A record on a node of the chain other than its copies (written while they were down): taken
+   * to the copies with `add` (never over what is there: that is newer, or another instance moved
+   * it first), and the old one deleted if unchanged since read.
+   */
+  async #fromChain (id: string, targets: readonly number[]): Promise<StoredSession | undefined> {
+    const others = this.#client.routeChain(id).filter((node) => !targets.includes(node))
+    if (others.length === 0) return undefined
+    const reads = await Promise.all(others.map((node) => readCopy(this.#client, node, id)))
+    const current = this.#current(id, reads)
+    if (current === 'ended' || current === undefined) return undefined
+    const writes = await Promise.all(targets.map((node, position) => writeCopy(this.#client, node, id, current.bytes, flagsFor(current.version), this.#ttlAt(position), null)))
+    // Something got there first: what the copies hold now stands.
+    if (writes.some((write) => write.outcome === 'conflict') || !writes.some((write) => write.outcome === 'stored')) {
+      return this.#reread(id).catch((error: unknown) => { if (error instanceof SessionGoneError) return undefined; throw error })
     }
-    if (!found) return undefined
-    const data = decodeRecord(found.value)
-    return data ? { data, cas: found.cas } : 'not-a-session'
+    await Promise.all(reads.map((read) => read.state === 'found'
+      ? this.#client.onNode(read.node).delete(id, read.cas).catch(() => {})
+      : undefined))
+    return { data: current.data, copies: copiesOf(current.version, current.bytes, writes) }
   }
 
-  #encodeWithinLimits (data: SessionData): string {
+  #encodeWithinLimits (data: SessionData): Buffer {
     if (data.size > this.#limits.maxKeys) {
       throw new SessionLimitError(`A session holds at most ${this.#limits.maxKeys} keys.`)
     }
-    const text = encodeRecord(data)
-    const bytes = Buffer.byteLength(text, 'utf8')
-    if (bytes > this.#limits.maxSessionBytes) {
-      throw new SessionLimitError(`The session would be ${formatBytes(bytes)}; the limit is ${formatBytes(this.#limits.maxSessionBytes)}.`)
+    const bytes = Buffer.from(encodeRecord(data), 'utf8')
+    if (bytes.length > this.#limits.maxSessionBytes) {
+      throw new SessionLimitError(`The session would be ${formatBytes(bytes.length)}; the limit is ${formatBytes(this.#limits.maxSessionBytes)}.`)
     }
-    return text
+    return bytes
   }
 }
 
-function isNodeFailure (error: unknown): boolean {
-  return error instanceof NodeDownError || error instanceof TimeoutError
+function copiesOf (version: RecordVersion, bytes: Buffer, writes: readonly CopyWrite[]): Copies {
+  const tokens = new Map<number, Buffer | null>()
+  for (const write of writes) if (write.outcome === 'stored') tokens.set(write.node, write.cas)
+  return { version, bytes, tokens, repairing: null }
+}
+
+function allFailed (writes: readonly CopyWrite[]): boolean {
+  return writes.every((write) => write.outcome === 'failed')
+}
+
+function firstError (writes: readonly CopyWrite[]): unknown {
+  for (const write of writes) if (write.outcome === 'failed') return write.error
+  return new NodeDownError(null)
+}
+
+/** Whether a failed write may have reached its node (then its outcome is unknown). */
+function sentTo (write: Extract<CopyWrite, { outcome: 'failed' }>): boolean {
+  return isNodeFailure(write.error) ? write.error.sent : true
 }
 
 /** "Full jitter" exponential back-off: a random wait up to min(cap, base * 2^attempt). */

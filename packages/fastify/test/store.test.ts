@@ -3,7 +3,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { makeClient, startCluster } from '../../../test/support/nodes.ts'
 import { SessionStore } from '../src/store.ts'
-import { SessionConflictError } from '../src/errors.ts'
+import { SessionConflictError, SessionGoneError } from '../src/errors.ts'
 import { DEFAULT_LIMITS } from '../src/limits.ts'
 import { newSessionId } from '../src/ids.ts'
 
@@ -12,7 +12,7 @@ test('a change that keeps losing the compare-and-swap gives up with a 409 and wr
   const mc = makeClient(t, cluster)
   const store = new SessionStore(mc, { ttlSeconds: 60, limits: DEFAULT_LIMITS, casAttempts: 3 })
   const id = newSessionId()
-  assert.equal(await store.create(id), true)
+  assert.ok(await store.create(id))
   const loaded = (await store.load(id))!
 
   let attempts = 0
@@ -30,10 +30,10 @@ test('a change that keeps losing the compare-and-swap gives up with a 409 and wr
   assert.equal(await mc.get(id), '{"other":"3"}') // the other writer's value, not ours
 })
 
-test('a record left on another node of its route chain is brought home by the next miss, once', async (t) => {
+test('one copy: a record left on another node of its route chain is brought home by the next miss, once', async (t) => {
   const cluster = await startCluster(t)
   const mc = makeClient(t, cluster)
-  const store = new SessionStore(mc, { ttlSeconds: 60, limits: DEFAULT_LIMITS })
+  const store = new SessionStore(mc, { ttlSeconds: 60, limits: DEFAULT_LIMITS, replicas: 0 })
   const id = newSessionId()
   const [home, fallback] = mc.routeChain(id)
   // As if written while the home node was down: the record is on the fallback node only.
@@ -60,7 +60,7 @@ test('a record already at home wins over an older copy elsewhere', async (t) => 
   assert.deepEqual(Object.fromEntries((await store.load(id))!.data), { v: 'new' })
 })
 
-test('an ended session is deleted on every node of its chain; with a node unreachable, an end mark keeps its copy from coming back', async (t) => {
+test('an ended session is replaced by an end mark on every node of its chain; a copy on a node unreachable then never comes back', async (t) => {
   const cluster = await startCluster(t)
   const mc = makeClient(t, cluster)
   const store = new SessionStore(mc, { ttlSeconds: 60, limits: DEFAULT_LIMITS })
@@ -69,17 +69,71 @@ test('an ended session is deleted on every node of its chain; with a node unreac
   const chain = mc.routeChain(id)
   for (const index of chain) await mc.onNode(index).add(id, '{"k":"v"}', 60)
   await store.destroy(id)
-  for (const index of chain) assert.equal(await mc.onNode(index).gets(id), undefined, `node ${index}`)
+  for (const index of chain) assert.equal((await mc.onNode(index).gets(id))?.value, '', `node ${index} holds the end mark`)
   assert.equal(await store.load(id), undefined)
 
   // A copy on a node that is down while the session ends, back afterwards.
   const other = newSessionId()
-  const [home, fallback] = mc.routeChain(other)
-  await mc.onNode(fallback!).add(other, '{"k":"stale"}', 60)
-  await cluster.nodes[fallback!]!.stop('SIGKILL')
+  const [home, copy] = mc.routeChain(other)
+  await mc.onNode(copy!).add(other, '{"k":"stale"}', 60)
+  await cluster.nodes[copy!]!.stop('SIGKILL')
   await store.destroy(other)
-  await cluster.nodes[fallback!]!.start()
-  await mc.onNode(fallback!).add(other, '{"k":"stale"}', 60) // what the node held (a restart empties it)
+  await cluster.nodes[copy!]!.start()
+  await mc.onNode(copy!).add(other, '{"k":"stale"}', 60) // what the node held (a restart empties it)
   assert.equal(await store.load(other), undefined, 'not brought back')
-  assert.notEqual(home, fallback)
+  assert.notEqual(home, copy)
+})
+
+test('a write in flight when the session ends is refused, and the ended id holds only its end mark', async (t) => {
+  const cluster = await startCluster(t)
+  const mc = makeClient(t, cluster)
+  const store = new SessionStore(mc, { ttlSeconds: 60, limits: DEFAULT_LIMITS })
+  const set = (data: Map<string, unknown>) => { data.set('late', 'write'); return true }
+
+  // A stored session: loaded by a request, ended by another before the first one writes.
+  const id = newSessionId()
+  const created = (await store.create(id, new Map([['k', 'v']])))!
+  const loaded = (await store.load(id))!
+  await store.destroy(id)
+  await assert.rejects(store.update(id, loaded, set), (error: unknown) => error instanceof SessionGoneError && error.statusCode === 409)
+  await assert.rejects(store.update(id, created, set), SessionGoneError)
+  for (const node of mc.routeChain(id)) assert.equal((await mc.onNode(node).gets(id))?.value, '', `node ${node}`)
+  assert.equal(await store.load(id), undefined)
+
+  // A lazy session (never stored): its first write is an add, and the end mark refuses it too.
+  const lazy = newSessionId()
+  await store.markEnded(lazy, 60)
+  await assert.rejects(store.update(lazy, { data: new Map(), copies: null }, set), SessionGoneError)
+  assert.equal(await store.loadIssued(lazy), 'ended')
+})
+
+test('a record that expired between a read and a write is not written back under its id', async (t) => {
+  const cluster = await startCluster(t)
+  const mc = makeClient(t, cluster)
+  const store = new SessionStore(mc, { ttlSeconds: 60, limits: DEFAULT_LIMITS })
+  const id = newSessionId()
+  await store.create(id, new Map([['k', 'v']]))
+  const loaded = (await store.load(id))!
+  for (const node of mc.routeChain(id)) await mc.onNode(node).delete(id) // as an expiry or eviction would
+  await assert.rejects(store.update(id, loaded, (data) => { data.set('k', 'w'); return true }), SessionGoneError)
+  for (const node of mc.routeChain(id)) assert.equal(await mc.onNode(node).gets(id), undefined)
+})
+
+test('two copies: a write reaches both with the next version; a second change in the request needs no read', async (t) => {
+  const cluster = await startCluster(t)
+  const mc = makeClient(t, cluster)
+  const store = new SessionStore(mc, { ttlSeconds: 60, limits: DEFAULT_LIMITS })
+  const id = newSessionId()
+  const [home, copy] = store.targets(id)
+  const created = (await store.create(id))!
+  const first = await store.update(id, created, (data) => { data.set('a', '1'); return true })
+  const before = mc.roundTrips
+  const second = await store.update(id, first.state, (data) => { data.set('b', '2'); return true })
+  assert.equal(mc.roundTrips - before, 2, 'one compare-and-swap per copy, no read')
+  assert.ok(second.written)
+  for (const node of [home!, copy!]) {
+    const item = (await mc.onNode(node).getItem(id))!
+    assert.equal(item.bytes.toString(), '{"a":"1","b":"2"}')
+    assert.equal(item.flags, 16 | (3 << 5), `node ${node}: version 3 (create, then two writes)`)
+  }
 })

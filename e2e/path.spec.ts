@@ -1,0 +1,53 @@
+// The tutorial as a learner walks it: from chapter 1 to the session page by the "Next" links,
+// the chapters numbered in the navigation, a skip link first; without JavaScript, as a page must work.
+import { test, expect } from './fixtures.ts'
+
+const CHAPTERS = [
+  { nav: '1 Start', heading: '1. Start memcached', url: /\/start$/ },
+  { nav: '2 Commands', heading: '2. The client API', url: /\/memcache$/ },
+  { nav: '3 CAS', heading: '3. Two clients, gets and cas', url: /\/cas$/ },
+  { nav: '4 Cluster', heading: '4. Several weighted nodes', url: /\/cluster$/ },
+  { nav: '5 Session', heading: 'Your session', url: /\/$/ }
+]
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false })
+
+  test('the path: every chapter in the tutorial\'s order, each ending with Next', async ({ page }) => {
+    await page.goto('/start')
+    const nav = page.getByRole('navigation', { name: 'Chapters' })
+    await expect(nav.getByRole('link')).toHaveText(CHAPTERS.map((c) => c.nav))
+    for (const [i, chapter] of CHAPTERS.entries()) {
+      await expect(page).toHaveURL(chapter.url)
+      await expect(page.getByRole('heading', { level: 1 })).toHaveText(chapter.heading)
+      await expect(nav.getByRole('link', { name: chapter.nav, exact: true })).toHaveAttribute('aria-current', 'page')
+      const next = page.getByRole('navigation', { name: 'Next chapter' })
+      await expect(next).toContainText(`Chapter ${i + 1} of ${CHAPTERS.length}`)
+      if (i < CHAPTERS.length - 1) await next.getByRole('link', { name: /^Next: / }).click()
+      else await expect(next.getByRole('link')).toHaveText('Back to 1. Start memcached')
+    }
+  })
+
+  test('chapter 1: check a node as the tutorial does with telnet', async ({ page }) => {
+    await page.goto('/start')
+    await expect(page.locator('#nodes pre').first()).toHaveText(/^memcached -m \d+ -l 127\.0\.0\.1 -p \d+ -c 1024$/)
+    await page.getByRole('combobox', { name: 'Node' }).selectOption({ index: 1 })
+    await page.getByRole('button', { name: 'Check it' }).click()
+    await expect(page).toHaveURL(/\/start\?check=1#check$/)
+    const session = page.getByRole('status', { name: /telnet session with 127\.0\.0\.1:\d+/ })
+    await expect(session).toContainText(/\$ telnet 127\.0\.0\.1 \d+\nTrying 127\.0\.0\.1\.\.\.\nConnected to 127\.0\.0\.1\./)
+    await expect(session).toContainText(/\nversion\nVERSION 1\.\d+\.\d+\nstats\nSTAT pid \d+\n/)
+    await expect(session).toContainText('END\nquit\nConnection closed by foreign host.')
+  })
+})
+
+test('the skip link is the first stop of the keyboard and lands on the content', async ({ page }) => {
+  await page.goto('/memcache')
+  await page.keyboard.press('Tab')
+  const skip = page.getByRole('link', { name: 'Skip to content' })
+  await expect(skip).toBeFocused()
+  await expect(skip).toBeInViewport()
+  await page.keyboard.press('Enter')
+  await expect(page).toHaveURL(/#content$/)
+  await expect(page.locator('main')).toBeFocused()
+})

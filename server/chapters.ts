@@ -1,0 +1,50 @@
+// The tutorial as a path: its chapters in its own order (start memcached; the client API; CAS with
+// two clients; several weighted nodes; sessions in memcached), numbered in the navigation, each
+// page ending with a link to the next. The session page stays at `/` because the Python original
+// serves it there (the interop tests and the README's curl lines post to `/`): the path starts at
+// /start and ends at `/`.
+import fp from 'fastify-plugin'
+import type { FastifyInstance } from 'fastify'
+
+declare module 'fastify' {
+  interface FastifyReply {
+    /** @fastify/view's per-reply template data (merged into every reply.view). */
+    locals: Record<string, unknown> | null
+  }
+}
+
+export interface Chapter {
+  number: number
+  path: string
+  /** The short name in the navigation. */
+  nav: string
+  /** The chapter's name where a page links to it ("Next: 2. The client API"). */
+  title: string
+}
+
+const ALL = [
+  { path: '/start', nav: 'Start', title: 'Start memcached', playground: false },
+  { path: '/memcache', nav: 'Commands', title: 'The client API', playground: true },
+  { path: '/cas', nav: 'CAS', title: 'Two clients, gets and cas', playground: true },
+  { path: '/cluster', nav: 'Cluster', title: 'Several weighted nodes', playground: false },
+  { path: '/', nav: 'Session', title: 'Sessions in memcached', playground: false }
+] as const
+
+/** The chapters this app serves, numbered: without the playground (PLAYGROUND=off) its two are gone. */
+export function chapters (playground: boolean): Chapter[] {
+  return ALL.filter((c) => playground || !c.playground).map(({ path, nav, title }, i) => ({ number: i + 1, path, nav, title }))
+}
+
+/**
+ * Tells the layout which chapter a page is (`chapterPath`, read by views/layout.ejs for the
+ * navigation's aria-current and the "Next" link), from the route that answers.
+ */
+async function chaptersPlugin (app: FastifyInstance) {
+  const paths = new Set(chapters(app.config.playground).map((c) => c.path))
+  app.addHook('onRequest', async function markChapter (request, reply) {
+    const path = request.routeOptions.url
+    if (path !== undefined && paths.has(path)) reply.locals = { ...(reply.locals ?? {}), chapterPath: path }
+  })
+}
+
+export default fp(chaptersPlugin, { name: 'chapters', dependencies: ['views'] })
