@@ -1,7 +1,8 @@
-# syntax=docker/dockerfile:1
 # Multi-stage: dependencies are installed in a build stage; the runtime image holds production
 # dependencies only and runs as the non-root `node` user. Node 24 runs the TypeScript sources
 # directly (type stripping, Node >= 22.18): no build step, no loader.
+# No `# syntax=` line: it makes BuildKit fetch a frontend image from Docker Hub before building,
+# which fails where no registry is reachable (our CI); nothing here needs a newer syntax.
 # NODE_ENV comes from the environment (docker-compose.yml); with production, COOKIE_SECRET is required.
 FROM node:24-bookworm-slim AS deps
 WORKDIR /app

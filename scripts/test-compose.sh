@@ -44,8 +44,9 @@ else
   # podman runs health checks from systemd timers, which these machines lack: run them here.
   while sleep 2; do
     for name in $(podman ps --filter label=com.docker.compose.project --format '{{.Names}}'); do
-      podman healthcheck run "$name" >/dev/null 2>&1 || true
+      podman healthcheck run "$name" >/dev/null 2>&1 &
     done
+    wait
   done &
   healthchecks=$!
   trap 'kill $healthchecks $service 2>/dev/null; wait $service 2>/dev/null; rm -rf "$run_dir"' EXIT

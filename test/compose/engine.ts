@@ -34,12 +34,14 @@ export interface Container {
   exitCode: number
   image: string
   env: string[]
+  /** The user its process runs as (from the image or the compose file); '' for root. */
+  user: string
 }
 
 interface Inspect {
   Id: string
   Image: string
-  Config: { Labels: Record<string, string>, Env: string[] | null }
+  Config: { Labels: Record<string, string>, Env: string[] | null, User?: string }
   State: { Running: boolean, ExitCode: number, Health?: { Status: string }, Healthcheck?: { Status: string } }
 }
 
@@ -58,7 +60,8 @@ export async function containers (project: string): Promise<Container[]> {
       health: health === '' ? 'none' : health,
       exitCode: c.State.ExitCode,
       image: c.Image,
-      env: c.Config.Env ?? []
+      env: c.Config.Env ?? [],
+      user: c.Config.User ?? ''
     }
   }))
 }

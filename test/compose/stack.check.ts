@@ -1,9 +1,10 @@
 // `docker compose up` for real (npm run test:compose, which sets up the engine: see
 // scripts/test-compose.sh): the project's own docker-compose.yml and Dockerfile, unchanged, built
-// and started; every service healthy; then, through port 9999 as a user reaches it, a session write
-// on the node python-memcached picks, a playground command, /readyz; a memcached container stopped
-// and started under a live session; every container stopping on its signal, and nothing left after
-// `docker compose down`. Every step is bounded in time and says what it waited for.
+// and started; every service healthy, none as root; then, through port 9999 as a user reaches it,
+// a session write on the node python-memcached picks (its copy on the next node of the chain), a
+// playground command, /readyz; the session's home node stopped and started under the live
+// session; every container stopping on its signal, and nothing left after `docker compose down`.
+// Every step is bounded in time and says what it waited for.
 // Not a *.test.ts file: `npm test` runs without a container engine.
 import { after, before, test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
@@ -71,9 +72,14 @@ const statOnNode = async (service: string, stat: string) =>
   Number(/STAT (\S+) (\d+)/.exec((await compose(PROJECT, ['exec', '-T', service, 'sh', '-c', "printf 'stats\\r\\nquit\\r\\n' | nc -w 2 127.0.0.1 11211"], MINUTE))
     .split('\n').find((l) => l.startsWith(`STAT ${stat} `)) ?? '')?.[2] ?? NaN)
 
+const readyz = async () => await (await call('/readyz')).json() as { up: number, total: number }
+
 /** The memcached server list the app was started with, as in docker-compose.yml. */
 let servers: Array<{ host: string, port: number, weight: number }> = []
 let total = 0
+let replicas = 1
+/** The session's route chain, python-memcached's pick first. */
+let chain: string[] = []
 const visitor = new Visitor()
 
 before(async () => {
@@ -99,28 +105,43 @@ test('docker compose up: every service turns healthy', async (t: TestContext) =>
   total = (await compose(PROJECT, ['config', '--services'], MINUTE)).trim().split('\n').length
   await waitFor(`all ${total} services healthy`, () => allHealthy(total), 3 * MINUTE, explainContainers)
   t.diagnostic(`time to healthy (up -d to every service healthy): ${((Date.now() - started) / 1000).toFixed(1)} s`)
-  const app = (await containers(PROJECT)).find((c) => c.service === 'app')!
+  const all = await containers(PROJECT)
+  // Nothing runs as root: the app as the image's `node`, memcached as `memcache`.
+  for (const c of all) assert.equal(c.user, c.service === 'app' ? 'node' : 'memcache', `${c.service} runs as ${c.user || 'root'}`)
+  const app = all.find((c) => c.service === 'app')!
   t.diagnostic(`app image: ${(await imageSize(app.image) / 1e6).toFixed(0)} MB`)
   const setting = app.env.find((e) => e.startsWith('MEMCACHED_SERVERS='))!.slice('MEMCACHED_SERVERS='.length)
+  replicas = Number(app.env.find((e) => e.startsWith('SESSION_REPLICAS='))?.slice('SESSION_REPLICAS='.length) ?? 1)
   servers = setting.split(',').map((s) => {
     const [host, port, weight] = s.split(':')
     return { host: host!, port: Number(port), weight: Number(weight ?? 1) }
   })
 })
 
-test('a session write lands on the node python-memcached picks', async () => {
+test('a session write lands on the node python-memcached picks, its copy on the next node of the chain', async (t: TestContext) => {
   await visitor.page('/')
   const html = await visitor.submit('/', { action: 'set', key: 'name', val: 'Ada' })
   assert.equal(sessionTable(html).name, 'Ada')
-  // The real python-memcached routes the id over the app's own server list (no connection made).
-  const picked = execFileSync('/usr/bin/python3', ['-c', `
+  // The real python-memcached routes the id over the app's own server list: its _get_server, with
+  // every connection refused, tries the id's home and then each re-hash step; that is the chain.
+  chain = JSON.parse(execFileSync('/usr/bin/python3', ['-c', `
 import json, sys, memcache
 servers = json.loads(sys.argv[1])
 c = memcache.Client([('%s:%d' % (s['host'], s['port']), s['weight']) for s in servers])
-print(c.buckets[memcache.serverHashFunction(sys.argv[2].encode()) % len(c.buckets)].ip)`, JSON.stringify(servers), visitor.sessionId], { encoding: 'utf8' }).trim()
+tried = []
+def refuse(host):
+    tried.append(host.ip)
+    return 0
+memcache._Host.connect = refuse
+c._get_server(sys.argv[2].encode())
+print(json.dumps(list(dict.fromkeys(tried))))`, JSON.stringify(servers), visitor.sessionId], { encoding: 'utf8' })) as string[]
+  t.diagnostic(`the session id's route chain: ${chain.join(' → ')}`)
+  // SESSION_REPLICAS (default 1): the copies beyond the first, on the next nodes of the chain.
+  const holders = chain.slice(0, 1 + replicas)
   for (const { host } of servers) {
     const answer = await getOnNode(host, visitor.sessionId)
-    if (host === picked) assert.match(answer, /^VALUE [0-9a-f]{32} \d+ \d+\r\n.*"name":"Ada"/s, `${host} (python-memcached's pick) holds the session`)
+    const role = host === chain[0] ? "python-memcached's pick" : 'the next node of the chain'
+    if (holders.includes(host)) assert.match(answer, /^VALUE [0-9a-f]{32} \d+ \d+\r\n.*"name":"Ada"/s, `${host} (${role}) holds the session`)
     else assert.equal(answer.trim(), 'END', `${host} holds no copy`)
   }
 })
@@ -137,25 +158,27 @@ test('the playground runs a command on its own node', async () => {
 })
 
 test('/readyz sees every node', async () => {
-  const ready = await (await call('/readyz')).json() as { up: number, total: number }
+  const ready = await readyz()
   assert.deepEqual({ up: ready.up, total: ready.total }, { up: servers.length, total: servers.length })
 })
 
-test('a memcached container stopped and started again: the app keeps serving', async (t: TestContext) => {
-  const node = servers[0]!.host
+test('the session\'s home node stopped and started again: the app keeps serving', async (t: TestContext) => {
+  const node = chain[0]!
   await compose(PROJECT, ['stop', node], MINUTE)
   const stopped = (await containers(PROJECT)).find((c) => c.service === node)!
   assert.equal(stopped.running, false)
   t.diagnostic(`${node} stopped: exit code ${stopped.exitCode}`)
   assert.notEqual(stopped.exitCode, 137, `${node} ignored SIGTERM and was killed`)
-  const ready = await (await call('/readyz')).json() as { up: number }
-  assert.equal(ready.up, servers.length - 1)
+  // /readyz answers from a check at most a second old (server/routes/health.ts).
+  await waitFor('/readyz with one node down', async () => (await readyz()).up === servers.length - 1, 30_000, async () => JSON.stringify(await readyz()))
   for (let i = 0; i < 50; i++) await visitor.page('/')
+  // With a copy on the next node of the chain, losing the home node loses nothing.
+  if (replicas > 0) assert.equal(sessionTable(await visitor.page('/')).name, 'Ada', 'the session survives its home node')
   assert.equal(sessionTable(await visitor.submit('/', { action: 'set', key: 'during', val: 'outage' })).during, 'outage')
 
   await compose(PROJECT, ['start', node], MINUTE)
   await waitFor(`${node} healthy again`, () => allHealthy(total), 2 * MINUTE, explainContainers)
-  await waitFor('/readyz with every node', async () => ((await (await call('/readyz')).json()) as { up: number }).up === servers.length, MINUTE, async () => 'see /readyz')
+  await waitFor('/readyz with every node', async () => (await readyz()).up === servers.length, MINUTE, async () => JSON.stringify(await readyz()))
   for (let i = 0; i < 50; i++) await visitor.page('/')
 })
 
