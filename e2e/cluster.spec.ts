@@ -3,11 +3,14 @@ import { test, expect } from './fixtures.ts'
 test('the cluster page: four nodes, the charts, and where a key lives', async ({ page }, testInfo) => {
   await page.goto('/cluster')
   await expect(page.getByRole('heading', { name: '4. Several weighted nodes' })).toBeVisible()
-  await expect(page.locator('table.nodes tbody tr')).toHaveCount(4)
-  await expect(page.locator('table.nodes .badge.up')).toHaveCount(4)
-  const items = page.getByRole('img', { name: 'Items currently stored per node' })
+  // The session cluster, then the playground's own pool: four weighted nodes each.
+  await expect(page.locator('table.nodes tbody tr')).toHaveCount(8)
+  await expect(page.locator('table.nodes .badge.up')).toHaveCount(8)
+  await expect(page.locator('table.nodes').nth(1).locator('tbody tr td[data-label="Weight"]')).toHaveText(['4', '3', '1', '2'])
+  const items = page.getByRole('img', { name: 'The session cluster: items currently stored per node' })
   await expect(items.locator('rect.bar')).toHaveCount(4)
-  await expect(page.getByRole('img', { name: /Share of sampled keys/ }).locator('rect.bar')).toHaveCount(8)
+  await expect(page.getByRole('img', { name: /The session cluster: share of sampled keys/ }).locator('rect.bar')).toHaveCount(8)
+  await expect(page.getByRole('img', { name: /The playground's pool: share of sampled keys/ }).locator('rect.bar')).toHaveCount(8)
   await expect(page.getByRole('list', { name: 'Bucket to node' }).getByRole('listitem')).toHaveCount(10)
 
   await page.getByRole('textbox', { name: 'Key' }).fill('key5')
@@ -41,11 +44,13 @@ test('the node table fits its card at every common width, as a table or as cards
   await page.goto('/cluster')
   for (const width of [360, 768, 800, 900, 1024, 1440]) {
     await page.setViewportSize({ width, height: 800 })
-    const fit = await page.locator('table.nodes').evaluate((table) => {
-      const card = table.closest('.card')!
-      return { table: table.scrollWidth, card: card.clientWidth, page: document.documentElement.scrollWidth, viewport: document.documentElement.clientWidth }
-    })
-    expect(fit.table, `table at ${width}px`).toBeLessThanOrEqual(fit.card)
-    expect(fit.page, `page at ${width}px`).toBeLessThanOrEqual(fit.viewport)
+    for (const table of await page.locator('table.nodes').all()) {
+      const fit = await table.evaluate((table) => {
+        const card = table.closest('.card')!
+        return { table: table.scrollWidth, card: card.clientWidth, page: document.documentElement.scrollWidth, viewport: document.documentElement.clientWidth }
+      })
+      expect(fit.table, `table at ${width}px`).toBeLessThanOrEqual(fit.card)
+      expect(fit.page, `page at ${width}px`).toBeLessThanOrEqual(fit.viewport)
+    }
   }
 })

@@ -51,3 +51,20 @@ test('the skip link is the first stop of the keyboard and lands on the content',
   await expect(page).toHaveURL(/#content$/)
   await expect(page.locator('main')).toBeFocused()
 })
+
+test('a playground key lands on one of the four weighted nodes, and the cluster page finds it there', async ({ page }) => {
+  await page.goto('/memcache')
+  const set = page.locator('section#set')
+  await set.getByLabel('Key').fill('greeting')
+  await set.getByLabel('Value').fill("'hello'")
+  await set.getByRole('button', { name: 'Run set' }).click()
+  const link = set.getByRole('link', { name: /^node \d \(127\.0\.0\.1:\d+, weight \d\)$/ })
+  const [, node, weight] = /^node (\d) \(127\.0\.0\.1:\d+, weight (\d)\)$/.exec((await link.textContent())!)!
+  expect(Number(weight)).toBe([4, 3, 1, 2][Number(node)]) // the tutorial's weights, node by node
+  await link.click()
+  await expect(page).toHaveURL(/\/cluster\?key=pg%3A[0-9a-f]{16}%3Agreeting#lookup$/)
+  const answer = page.getByRole('status')
+  await expect(answer).toContainText(new RegExp(`pg:[0-9a-f]{16}:greeting goes to node ${node} of the playground's pool \\(127\\.0\\.0\\.1:\\d+\\)\\.\\s+It is there now\\.`))
+  await expect(page.locator('li.bucket.hit')).toContainText(`node ${node}`)
+  await expect(page.locator(`tr#pg-node-${node} td[data-label="Weight"]`)).toHaveText(weight!)
+})

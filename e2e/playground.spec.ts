@@ -48,7 +48,7 @@ test('walk the playground cards in tutorial order', async ({ page }, testInfo) =
 
   // Every node links to that stored key on the cluster page.
   const link = card('incr').getByRole('link').first()
-  await expect(link).toHaveAttribute('href', /^\/cluster\?key=pg%3A[0-9a-f]{16}%3Atext$/)
+  await expect(link).toHaveAttribute('href', /^\/cluster\?key=pg%3A[0-9a-f]{16}%3Atext#lookup$/)
   await page.screenshot({ path: testInfo.outputPath('playground-page.png'), fullPage: true })
   await testInfo.attach('playground page', { path: testInfo.outputPath('playground-page.png'), contentType: 'image/png' })
 })

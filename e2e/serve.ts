@@ -1,11 +1,17 @@
 // The server Playwright starts: the real app (server/main.ts) on four memcached nodes of its own,
-// on free ports, so end-to-end runs never collide with a cluster `npm start` left on 11211-11214.
-// E2E_STOP_NODE=<index> stops that node before the app starts (a cluster with a node down, for
-// the pages' failure states; a separate instance, so other specs keep a healthy cluster).
+// and the playground's own four (weighted 4, 3, 1, 2 too, as npm start runs them), on free ports,
+// so end-to-end runs never collide with a cluster `npm start` left on 11211-11218.
+// E2E_STOP_NODE=<index> stops that session node before the app starts, and
+// E2E_STOP_PLAYGROUND_NODE=<index> that playground node (the pages' failure states; a separate
+// instance, so other specs keep a healthy cluster).
 import { localClusterOnFreePorts } from '../tools/local-cluster.ts'
 
 const cluster = await (await localClusterOnFreePorts([4, 3, 1, 2], { memoryPerWeightMb: 8 })).killOnExit().start()
+const playground = await (await localClusterOnFreePorts([4, 3, 1, 2], { memoryPerWeightMb: 4 })).killOnExit().start()
 process.env.MEMCACHED_SERVERS = cluster.serversSetting
+process.env.PLAYGROUND_MEMCACHED_SERVERS = playground.serversSetting
 const stop = process.env.E2E_STOP_NODE
 if (stop !== undefined) await cluster.nodes[Number(stop)]!.stop('SIGKILL')
+const stopPlayground = process.env.E2E_STOP_PLAYGROUND_NODE
+if (stopPlayground !== undefined) await playground.nodes[Number(stopPlayground)]!.stop('SIGKILL')
 await import('../server/main.ts')

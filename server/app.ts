@@ -19,6 +19,7 @@ import clusterRoutes from './routes/cluster.ts'
 import playgroundRoutes from './routes/playground.ts'
 import startRoutes from './routes/start.ts'
 import chaptersPlugin from './chapters.ts'
+import playgroundPool from './playground/pool.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -52,6 +53,7 @@ export async function buildApp (config: Config, logger: FastifyServerOptions['lo
 
   // The app's own decorators.
   await app.register(memcachePlugin)
+  await app.register(playgroundPool)
   await app.register(sessionPlugin, {
     ttlSeconds: config.sessionTtlSeconds,
     maxAgeSeconds: config.sessionMaxAgeSeconds,

@@ -50,22 +50,25 @@ export type { MemcachedProtocol }
 
 /**
  * What the environment says. Without MEMCACHED_SERVERS the process starts `localNodes` first, and
- * the playground's own node on `localPlaygroundPort` unless PLAYGROUND_MEMCACHED_SERVERS is set (main.ts).
+ * the playground's own pool, `localPlaygroundNodes`, unless PLAYGROUND_MEMCACHED_SERVERS is set (main.ts).
  */
 export type LoadedConfig = Omit<Config, 'memcachedServers'> & {
   memcachedServers: NodeAddress[] | null
   localNodes: Array<{ port: number, weight: number }>
-  localPlaygroundPort: number
+  localPlaygroundNodes: Array<{ port: number, weight: number }>
 }
 
 export const DEV_COOKIE_SECRET = 'dev-only-secret-do-not-use-in-production-0000'
 export const MIN_SECRET_LENGTH = 32
 /** The weights of the tutorial's four nodes `npm start` runs, and their default ports (LOCAL_MEMCACHED_PORTS). */
 export const LOCAL_WEIGHTS = [4, 3, 1, 2]
-/** The four session nodes' ports, then the playground's own node's (so the playground cannot evict sessions). */
-export const DEFAULT_LOCAL_PORTS = [11211, 11212, 11213, 11214, 11215]
-/** Memory of the playground's local node. */
-export const LOCAL_PLAYGROUND_MEMORY_MB = 16
+/**
+ * The four session nodes' ports, then the playground's own four (weighted like the tutorial's too,
+ * so every playground key visibly lands on one of four nodes, and the playground cannot evict sessions).
+ */
+export const DEFAULT_LOCAL_PORTS = [11211, 11212, 11213, 11214, 11215, 11216, 11217, 11218]
+/** Memory of the playground's local nodes per unit of weight: 16/12/4/8 MB, small as a lesson needs. */
+export const LOCAL_PLAYGROUND_MEMORY_PER_WEIGHT_MB = 4
 
 export class ConfigError extends Error {
   override name = 'ConfigError'
@@ -98,7 +101,7 @@ export function resolveConfig (
   playgroundServers: NodeAddress[] | null = loaded.playgroundMemcachedServers
 ): Config {
   if (!servers) throw new Error('MEMCACHED_SERVERS is not set: start the local nodes first and pass their addresses')
-  const { localNodes: _localNodes, localPlaygroundPort: _localPlaygroundPort, memcachedServers: _unset, ...rest } = loaded
+  const { localNodes: _localNodes, localPlaygroundNodes: _localPlaygroundNodes, memcachedServers: _unset, ...rest } = loaded
   return { ...rest, memcachedServers: servers, playgroundMemcachedServers: playgroundServers }
 }
 
@@ -142,9 +145,11 @@ export function loadConfig (env: Env = process.env): LoadedConfig {
   let localPorts = DEFAULT_LOCAL_PORTS
   const portsText = env.LOCAL_MEMCACHED_PORTS?.trim()
   if (portsText) {
-    const ports = portsText.split(',').map((p) => p.trim())
+    let ports = portsText.split(',').map((p) => p.trim())
+    // Five ports, as before the playground had four nodes: its nodes take the fifth and the next three.
+    if (ports.length === 5 && /^\d{1,5}$/.test(ports[4]!)) ports = [...ports, ...[1, 2, 3].map((i) => String(Number(ports[4]) + i))]
     if (ports.length !== DEFAULT_LOCAL_PORTS.length || ports.some((p) => !/^\d{1,5}$/.test(p) || Number(p) < 1 || Number(p) > 65535) || new Set(ports).size !== ports.length) {
-      problems.push(`LOCAL_MEMCACHED_PORTS must be ${DEFAULT_LOCAL_PORTS.length} different ports (1-65535), comma-separated (the four session nodes, then the playground's), got "${env.LOCAL_MEMCACHED_PORTS}"`)
+      problems.push(`LOCAL_MEMCACHED_PORTS must be ${DEFAULT_LOCAL_PORTS.length} different ports (1-65535), comma-separated (the four session nodes, then the playground's four; or five, the playground's from the fifth on), got "${env.LOCAL_MEMCACHED_PORTS}"`)
     } else {
       localPorts = ports.map(Number)
     }
@@ -189,7 +194,7 @@ export function loadConfig (env: Env = process.env): LoadedConfig {
     host: env.HOST?.trim() || '0.0.0.0',
     memcachedServers,
     localNodes: LOCAL_WEIGHTS.map((weight, i) => ({ port: localPorts[i]!, weight })),
-    localPlaygroundPort: localPorts[LOCAL_WEIGHTS.length]!,
+    localPlaygroundNodes: LOCAL_WEIGHTS.map((weight, i) => ({ port: localPorts[LOCAL_WEIGHTS.length + i]!, weight })),
     memcachedTimeoutMs: integer('MEMCACHED_TIMEOUT_MS', 500, 10, 10_000),
     requestTimeoutMs: integer('REQUEST_TIMEOUT_MS', 10_000, 100, 600_000),
     memcachedProbeMinMs: integer('MEMCACHED_PROBE_MIN_MS', 100, 10, 60_000),

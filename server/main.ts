@@ -1,10 +1,10 @@
 // The process: reads the config, starts four local memcached nodes when MEMCACHED_SERVERS is
-// unset (and a fifth for the playground, unless PLAYGROUND=off or PLAYGROUND_MEMCACHED_SERVERS
+// unset (and four more for the playground, unless PLAYGROUND=off or PLAYGROUND_MEMCACHED_SERVERS
 // is set, so that the playground cannot evict sessions), builds the app, listens, and on SIGTERM/SIGINT stops accepting, finishes in-flight
 // requests, closes memcached connections (and the local nodes it started) and exits 0.
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.ts'
-import { ConfigError, LOCAL_PLAYGROUND_MEMORY_MB, loadConfig, resolveConfig, type LoadedConfig } from './config.ts'
+import { ConfigError, LOCAL_PLAYGROUND_MEMORY_PER_WEIGHT_MB, loadConfig, resolveConfig, type LoadedConfig } from './config.ts'
 import { localCluster, protocolFlags, type LocalCluster } from '../tools/local-cluster.ts'
 
 async function main (): Promise<void> {
@@ -23,7 +23,7 @@ async function main (): Promise<void> {
     // Meta nodes refuse binary (-B ascii), as memcached is run where meta is chosen.
     cluster = localCluster(loaded.localNodes, { flags: protocolFlags(loaded.memcachedProtocol) }).killOnExit()
     if (loaded.playground && !loaded.playgroundMemcachedServers) {
-      playgroundNode = localCluster([{ port: loaded.localPlaygroundPort, weight: 1 }], { memoryPerWeightMb: LOCAL_PLAYGROUND_MEMORY_MB, flags: protocolFlags(loaded.memcachedProtocol) }).killOnExit()
+      playgroundNode = localCluster(loaded.localPlaygroundNodes, { memoryPerWeightMb: LOCAL_PLAYGROUND_MEMORY_PER_WEIGHT_MB, flags: protocolFlags(loaded.memcachedProtocol) }).killOnExit()
     }
     try {
       await cluster.start()
@@ -39,7 +39,7 @@ async function main (): Promise<void> {
   const app = await buildApp(config, { level: config.logLevel })
   if (cluster) {
     app.log.info({ nodes: cluster.nodes.map((n) => `${n.address.port}:w${n.spec.weight}:${n.spec.memoryMb}MB`) }, 'started local memcached nodes (MEMCACHED_SERVERS is not set)')
-    if (playgroundNode) app.log.info({ node: `${loaded.localPlaygroundPort}:${LOCAL_PLAYGROUND_MEMORY_MB}MB` }, 'started the playground\'s own memcached node')
+    if (playgroundNode) app.log.info({ nodes: playgroundNode.nodes.map((n) => `${n.address.port}:w${n.spec.weight}:${n.spec.memoryMb}MB`) }, 'started the playground\'s own memcached nodes')
     app.addHook('onClose', async function stopLocalNodes () { await Promise.all([cluster.stop(), playgroundNode?.stop()]) })
   }
   if (config.production && config.playground && !config.playgroundMemcachedServers) {

@@ -79,9 +79,11 @@ test('bad values stop the start with a message naming the variable', () => {
     [{ MEMCACHED_PROTOCOL: 'meta', MEMCACHED_TLS: 'on', MEMCACHED_TLS_CA: PLAIN_FILE }, /MEMCACHED_TLS_CA: .* is not a PEM file/],
     [{ MEMCACHED_PROTOCOL: 'meta', MEMCACHED_TLS: 'on', MEMCACHED_TLS_CERT: PEM_FILE }, /a client certificate needs its key/],
     [{ MEMCACHED_TLS_CA: PEM_FILE }, /MEMCACHED_TLS_CA is set but MEMCACHED_TLS is not on/],
-    [{ LOCAL_MEMCACHED_PORTS: '1,2,3,4' }, /LOCAL_MEMCACHED_PORTS must be 5 different ports/],
-    [{ LOCAL_MEMCACHED_PORTS: '1,2,3,4,4' }, /LOCAL_MEMCACHED_PORTS must be 5 different ports/],
-    [{ LOCAL_MEMCACHED_PORTS: '1,2,3,4,70000' }, /LOCAL_MEMCACHED_PORTS must be 5 different ports/],
+    [{ LOCAL_MEMCACHED_PORTS: '1,2,3,4' }, /LOCAL_MEMCACHED_PORTS must be 8 different ports/],
+    [{ LOCAL_MEMCACHED_PORTS: '1,2,3,4,4' }, /LOCAL_MEMCACHED_PORTS must be 8 different ports/],
+    [{ LOCAL_MEMCACHED_PORTS: '1,2,3,4,70000' }, /LOCAL_MEMCACHED_PORTS must be 8 different ports/],
+    [{ LOCAL_MEMCACHED_PORTS: '1,2,3,4,65534' }, /LOCAL_MEMCACHED_PORTS must be 8 different ports/], // its four would pass 65535
+    [{ LOCAL_MEMCACHED_PORTS: '1,2,3,4,5,6,7,1' }, /LOCAL_MEMCACHED_PORTS must be 8 different ports/],
     [{ PLAYGROUND_MEMCACHED_SERVERS: 'pg' }, /PLAYGROUND_MEMCACHED_SERVERS: "pg" is not host:port/],
     [{ PLAYGROUND_KEYS_PER_MINUTE: 'many' }, /PLAYGROUND_KEYS_PER_MINUTE must be a whole number/],
     [{ PLAYGROUND_MAX_TTL_SECONDS: '0' }, /PLAYGROUND_MAX_TTL_SECONDS must be a whole number from 1/],
@@ -99,11 +101,13 @@ test('several problems are reported together', () => {
   assert.throws(() => loadConfig({ PORT: 'x', SESSION_TTL_SECONDS: 'y' }), (error: unknown) => (error as ConfigError).problems.length === 2)
 })
 
-test('LOCAL_MEMCACHED_PORTS: the ports of the four local nodes, in weight order, then the playground\'s', () => {
-  const loaded = loadConfig({ LOCAL_MEMCACHED_PORTS: '21211, 21212,21213,21214,21215' })
+test('LOCAL_MEMCACHED_PORTS: the ports of the four local nodes, in weight order, then the playground\'s four', () => {
+  const loaded = loadConfig({ LOCAL_MEMCACHED_PORTS: '21211, 21212,21213,21214,21215,21216,21217,21218' })
   assert.deepEqual(loaded.localNodes.map((n) => [n.port, n.weight]), [[21211, 4], [21212, 3], [21213, 1], [21214, 2]])
-  assert.equal(loaded.localPlaygroundPort, 21215)
-  assert.equal(loadConfig({}).localPlaygroundPort, 11215)
+  assert.deepEqual(loaded.localPlaygroundNodes.map((n) => [n.port, n.weight]), [[21215, 4], [21216, 3], [21217, 1], [21218, 2]])
+  assert.deepEqual(loadConfig({}).localPlaygroundNodes.map((n) => n.port), [11215, 11216, 11217, 11218])
+  // Five ports, as before: the playground's four from the fifth on.
+  assert.deepEqual(loadConfig({ LOCAL_MEMCACHED_PORTS: '1,2,3,4,30000' }).localPlaygroundNodes.map((n) => n.port), [30000, 30001, 30002, 30003])
 })
 
 test('resolveConfig: the app gets servers, never null', () => {

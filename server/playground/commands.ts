@@ -89,7 +89,7 @@ export async function runCommand (ctx: CommandContext, input: PlaygroundInput): 
   const track = (key: string) => {
     const stored = ctx.namespace.keyPrefix + key
     const node = mc.nodeIndexFor(stored)
-    if (!t.nodes.some((n) => n.stored === stored)) t.nodes.push({ key, stored, node: node === null ? 'no live node' : mc.nodes[node]!.label })
+    if (!t.nodes.some((n) => n.stored === stored)) t.nodes.push({ key, stored, node: node === null ? 'no live node' : nodeName(mc, node) })
     return stored
   }
   /** Runs one call and writes its transcript line; an exception Python would raise ends the command. */
@@ -260,6 +260,12 @@ async function casRace (ctx: CommandContext, t: Transcript, key: string, track: 
   const retry = again.value + 1
   await call(`mc.cas(${show(key)}, ${retry})`, () => b.cas(stored, retry, again.cas, ctx.maxTtlSeconds), { actor: 'client B', note: 'stored: both increments kept' })
   await call(`mc.get(${show(key)})`, () => a.get(stored) as Promise<Shown>)
+}
+
+/** "node 1 (127.0.0.1:11216, weight 3)": which of the pool's weighted nodes, as the cluster page numbers them. */
+function nodeName (mc: MemcacheClient, index: number): string {
+  const node = mc.nodes[index]!
+  return `node ${index} (${node.label}, weight ${node.address.weight})`
 }
 
 /** The exception python-memcached 1.59 raises for this error, as its last traceback line, or null. */

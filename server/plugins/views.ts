@@ -16,7 +16,7 @@ export const TEMPLATE_LOCALS = [
   'title', 'body', 'playground', 'chapters', 'chapterPath', // layout (server/chapters.ts)
   'formatDuration', 'formatBytes', 'formatCount', // helpers
   'entries', 'stored', 'node', 'nodeIndex', 'csrf', 'csrfField', 'limits', 'ttlSeconds', 'notices', 'notice', 'error', 'form', // session
-  'overview', 'charts', 'found', 'key', 'pointed', 'percent', 'chart', 'id', // cluster, bar chart
+  'overview', 'pools', 'charts', 'found', 'key', 'pointed', 'percent', 'chart', 'id', // cluster, bar chart
   'cards', 'card', 'pg', 'transcript', 'label', 'prefix', 'maxKeyBytes', // playground
   'start', // chapter 1, start memcached
   'heading', 'message', 'status' // error

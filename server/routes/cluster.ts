@@ -1,20 +1,16 @@
-// The tutorial's multi-node lesson: how weighted nodes share the keys, live. GET /cluster shows
-// it; /cluster.json serves the same for scripts. `?key=` asks which node holds a key, and why;
-// `?node=` points out one node (the session page links to its own node so, without its id).
+// The tutorial's multi-node lesson: how weighted nodes share the keys, live, in the session
+// cluster and in the playground's own pool. GET /cluster shows it; /cluster.json serves the same
+// for scripts. `?key=` asks which node holds a key, and why, in the pool that owns the key;
+// `?node=` points out one node of the session cluster (the session page links to its own node so, without its id).
 import type { FastifyInstance, FastifyReply } from 'fastify'
-import { LOOKUP_PREFIX, locateKey, overviewSource, type ClusterOverview, type KeyLocation } from '../cluster/overview.ts'
+import { LOOKUP_PREFIX, locateKey, overviewSource, type ClusterOverview, type KeyLocation, type OverviewSource } from '../cluster/overview.ts'
 import { barChart, niceMax, type BarChart } from '../cluster/chart.ts'
-import { encodeKey, InvalidKeyError } from '@memcache-session/client'
+import { encodeKey, InvalidKeyError, type MemcacheClient } from '@memcache-session/client'
 import { formatCount } from '../format.ts'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { clusterQuerySchema, type ClusterQuery } from '../schemas/cluster.ts'
 
 const percent = (share: number) => `${(share * 100).toFixed(1)}%`
-
-interface Lookup {
-  location: KeyLocation | null
-  error: string | null
-}
 
 function itemCount (items: number): string {
   return `${formatCount(items)} ${items === 1 ? 'item' : 'items'}`
@@ -43,8 +39,36 @@ function charts (overview: ClusterOverview): { shares: BarChart, items: BarChart
   return { shares, items }
 }
 
+/** One memcached pool the page shows: the session cluster, and the playground's own pool when it has one. */
+interface PoolView {
+  name: 'sessions' | 'playground'
+  title: string
+  /** Prefix of the element ids of its rows and charts (the session cluster's are `node-N`, as linked from the session page). */
+  idPrefix: string
+  client: MemcacheClient
+  overviews: OverviewSource
+}
+
+/** Where one key lives in one pool, and in what role (its home node; more roles may follow, a replica say). */
+interface KeyAnswer {
+  pool: PoolView['name']
+  poolTitle: string
+  role: 'home'
+  buckets: number[] | null
+  location: KeyLocation
+}
+
+interface Lookup {
+  answers: KeyAnswer[]
+  error: string | null
+}
+
 export default async function clusterRoutes (app: FastifyInstance) {
-  const overviews = overviewSource(app.memcache)
+  const sessions: PoolView = { name: 'sessions', title: 'The session cluster', idPrefix: '', client: app.memcache, overviews: overviewSource(app.memcache) }
+  const own = app.playgroundPool && !app.playgroundPool.shared ? app.playgroundPool.a : null
+  const playground: PoolView | null = own && { name: 'playground', title: 'The playground\'s pool', idPrefix: 'pg-', client: own, overviews: overviewSource(own) }
+  const pools = playground ? [sessions, playground] : [sessions]
+
   // One overview serves every request for up to a second: so do its charts.
   const drawn = new WeakMap<ClusterOverview, ReturnType<typeof charts>>()
   function chartsFor (overview: ClusterOverview) {
@@ -53,43 +77,69 @@ export default async function clusterRoutes (app: FastifyInstance) {
     return result
   }
 
+  /**
+   * The pools a key is looked up in, each with its role: a playground key (`pg:`) in the
+   * playground's pool when it has its own, anything else in the session cluster.
+   */
+  function placesOf (key: string): Array<{ pool: PoolView, role: KeyAnswer['role'] }> {
+    return [{ pool: playground && key.startsWith(LOOKUP_PREFIX) ? playground : sessions, role: 'home' }]
+  }
+
   async function lookup (key: string | undefined): Promise<Lookup> {
-    if (key === undefined) return { location: null, error: null }
-    if (key === '') return { location: null, error: `Type a key to locate, for example ${LOOKUP_PREFIX}greeting.` }
+    if (key === undefined) return { answers: [], error: null }
+    if (key === '') return { answers: [], error: `Type a key to locate, for example ${LOOKUP_PREFIX}greeting.` }
     try {
       encodeKey(key)
     } catch (error) {
-      if (error instanceof InvalidKeyError) return { location: null, error: `Not a valid memcached key: ${error.message}.` }
+      if (error instanceof InvalidKeyError) return { answers: [], error: `Not a valid memcached key: ${error.message}.` }
       throw error
     }
-    return { location: await locateKey(app.memcache, key), error: null }
+    const answers = await Promise.all(placesOf(key).map(async ({ pool, role }) => ({
+      pool: pool.name,
+      poolTitle: pool.title,
+      role,
+      buckets: pool.client.hashing === 'modulo' ? [...pool.client.buckets] : null,
+      location: await locateKey(pool.client, key)
+    })))
+    return { answers, error: null }
   }
 
   async function render (reply: FastifyReply, query: ClusterQuery) {
-    const [overview, found] = await Promise.all([overviews.get(), lookup(query.key)])
+    const [overviews, found] = await Promise.all([Promise.all(pools.map((p) => p.overviews.get())), lookup(query.key)])
     reply.code(found.error ? 400 : 200).header('cache-control', 'no-store')
-    return { overview, found }
+    return { overviews, found }
   }
 
-  // The plain page (no key, no node pointed out) is the same for everyone until the overview
-  // changes: rendered once per overview, so a visitor polling /cluster costs little more than JSON.
-  const plainPages = new WeakMap<ClusterOverview, string>()
+  // The plain page (no key, no node pointed out) is the same for everyone until an overview
+  // changes: rendered once per set of overviews, so a visitor polling /cluster costs little more than JSON.
+  const plainPages = new WeakMap<ClusterOverview, { playground: ClusterOverview | undefined, html: string }>()
 
   app.withTypeProvider<TypeBoxTypeProvider>().get('/cluster', { schema: clusterQuerySchema }, async function showCluster (request, reply) {
     const query = request.query
-    const { overview, found } = await render(reply, query)
+    const { overviews, found } = await render(reply, query)
+    const overview = overviews[0]!
     const pointed = query.node !== undefined && query.node < overview.nodes.length ? query.node : null
     const plain = query.key === undefined && pointed === null
-    let html = plain ? plainPages.get(overview) : undefined
+    const cached = plain ? plainPages.get(overview) : undefined
+    let html = cached && cached.playground === overviews[1] ? cached.html : undefined
     if (html === undefined) {
-      html = await app.view('cluster.ejs', { title: 'Several weighted nodes', chapterPath: '/cluster', overview, charts: chartsFor(overview), found, key: query.key ?? '', pointed, prefix: LOOKUP_PREFIX, percent })
-      if (plain) plainPages.set(overview, html)
+      const shown = pools.map((pool, i) => ({ name: pool.name, title: pool.title, idPrefix: pool.idPrefix, overview: overviews[i]!, charts: chartsFor(overviews[i]!) }))
+      html = await app.view('cluster.ejs', { title: 'Several weighted nodes', chapterPath: '/cluster', overview, pools: shown, found, key: query.key ?? '', pointed, prefix: LOOKUP_PREFIX, percent })
+      if (plain) plainPages.set(overview, { playground: overviews[1], html })
     }
     return reply.type('text/html; charset=utf-8').send(html)
   })
 
+  // The session cluster's overview at the top level (as before the playground had a pool of its
+  // own), the playground's under `playground`; `lookup` is the key's first answer, `lookups` all.
   app.withTypeProvider<TypeBoxTypeProvider>().get('/cluster.json', { schema: clusterQuerySchema }, async function clusterJson (request, reply) {
-    const { overview, found } = await render(reply, request.query)
-    return { ...overview, lookup: found.location ?? undefined, error: found.error ?? undefined }
+    const { overviews, found } = await render(reply, request.query)
+    return {
+      ...overviews[0]!,
+      playground: overviews[1],
+      lookup: found.answers[0]?.location,
+      lookups: found.answers.length > 0 ? found.answers.map(({ pool, role, location }) => ({ pool, role, ...location })) : undefined,
+      error: found.error ?? undefined
+    }
   })
 }

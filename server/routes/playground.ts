@@ -5,7 +5,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { CSRF_FIELD, csrfToken, type Session } from '@memcache-session/fastify'
-import { memcacheClientFromConfig } from '../plugins/memcache.ts'
 import { NodeDownError, TimeoutError } from '@memcache-session/client'
 import { cardsOn, pageOf, type PlaygroundPage } from '../playground/cards.ts'
 import { cardOf, runCommand, TTL_DEMO_SECONDS, type Op, type PlaygroundInput } from '../playground/commands.ts'
@@ -26,15 +25,9 @@ interface Refusal {
 
 export default async function playgroundRoutes (app: FastifyInstance) {
   const { config } = app
-  // The playground's own pool when configured (see README), else the session cluster.
-  const servers = config.playgroundMemcachedServers ?? config.memcachedServers
-  const clientA = memcacheClientFromConfig(config, servers)
-  // Client B of the two-client CAS race: its own connections, like the tutorial's second terminal.
-  const clientB = memcacheClientFromConfig(config, servers)
-  app.addHook('onClose', async function closePlaygroundClients () {
-    clientA.close()
-    clientB.close()
-  })
+  // The playground's own pool when configured (see README), else the session cluster; client B is
+  // the tutorial's second terminal, with connections of its own (playground/pool.ts).
+  const { a: clientA, b: clientB } = app.playgroundPool!
   const limiter = new KeyRateLimiter(config.playgroundKeysPerMinute)
   const namespaceOf = (session: Session): Namespace => visitorNamespace(config.cookieSecrets[0]!, session.id)
 

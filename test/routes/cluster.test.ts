@@ -187,3 +187,26 @@ test('under ketama the page explains the ring instead of buckets, and a lookup h
   assert.deepEqual(lookup.lookup.steps, [])
   assert.equal(lookup.lookup.present, true)
 })
+
+test('a playground pool of its own: /cluster shows it, and a playground key is located over it, on its weighted node', async (t) => {
+  const cluster = await startCluster(t)
+  const pool = await startCluster(t)
+  const app = await buildTestApp(t, cluster, { PLAYGROUND_MEMCACHED_SERVERS: pool.serversSetting })
+  await app.playgroundPool!.a.set('pg:key5', 'x')
+  const body = (await app.inject({ url: '/cluster.json?key=pg%3Akey5' })).json()
+  assert.deepEqual(body.playground.nodes.map((n: NodeJson) => [n.address, n.weight]), pool.nodes.map((n) => [`127.0.0.1:${n.spec.port}`, n.spec.weight]))
+  assert.deepEqual(body.playground.buckets, [0, 0, 0, 0, 1, 1, 1, 2, 3, 3])
+  // The same formula as the session cluster's, over the playground's nodes: bucket 7, its node 2, and it is there.
+  assert.deepEqual(body.lookups, [{ pool: 'playground', role: 'home', key: 'pg:key5', node: 2, address: `127.0.0.1:${pool.nodes[2]!.spec.port}`, steps: [{ input: 'pg:key5', crc32: 2232545221, hash: 1297, bucket: 7, server: 2 }], homeNode: null, present: true }])
+  assert.equal(body.lookup.node, 2)
+  assert.equal(await app.memcache.get('pg:key5'), undefined, 'not in the session cluster')
+
+  const page = await app.inject({ url: '/cluster?key=pg%3Akey5' })
+  assert.match(page.body, /<h2 id="nodes-title">The session cluster: nodes<\/h2>[\s\S]*<h2 id="pg-nodes-title">The playground&#39;s pool: nodes<\/h2>/)
+  assert.equal(page.body.match(/<tr id="pg-node-\d"/g)!.length, 4)
+  assert.match(page.body, /<code class="key">pg:key5<\/code> goes to <strong>node 2<\/strong> of the playground&#39;s pool \(127\.0\.0\.1:\d+\)\.\s+It is <strong>there now<\/strong>/)
+  // Any other key, a session id's shape, is located in the session cluster, and never checked.
+  const other = (await app.inject({ url: `/cluster.json?key=${'a'.repeat(32)}` })).json()
+  assert.equal(other.lookups[0].pool, 'sessions')
+  assert.equal(other.lookup.present, null)
+})

@@ -78,7 +78,7 @@ test('with its own pool, the playground writes nothing to the session cluster', 
   assert.deepEqual(run.lines[1], '[]')
   const itemsAfter = await Promise.all(app.memcache.nodes.map((_, i) => app.memcache.stats(i).then((s) => s.curr_items)))
   assert.deepEqual(itemsAfter, itemsBefore)
-  assert.ok(run.nodes.includes(`k0 → 127.0.0.1:${pool.servers[0]!.port}`), run.nodes)
+  assert.ok(run.nodes.includes(`k0 → node 0 (127.0.0.1:${pool.servers[0]!.port}, weight 1)`), run.nodes)
 })
 
 test('the playground\'s own memcached down: the page still comes, a command is a 503', async (t) => {

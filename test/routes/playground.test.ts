@@ -48,9 +48,10 @@ test('the playground runs every tutorial call', async (t) => {
   const multi = await v.run({ op: 'get_multi', keys: 'x y' })
   const prefix = namespacePrefix(multi.body)
   for (const key of ['x', 'y']) {
-    const node = app.memcache.nodes[app.memcache.nodeIndexFor(`${prefix}${key}`)!]!.label
-    assert.ok(multi.nodes.includes(`${key} → ${node}`), multi.nodes)
-    assert.ok(multi.body.includes(`<a href="/cluster?key=${encodeURIComponent(prefix + key)}"`), key)
+    const index = app.memcache.nodeIndexFor(`${prefix}${key}`)!
+    const node = app.memcache.nodes[index]!
+    assert.ok(multi.nodes.includes(`${key} → node ${index} (${node.label}, weight ${node.address.weight})`), multi.nodes)
+    assert.ok(multi.body.includes(`<a href="/cluster?key=${encodeURIComponent(prefix + key)}#lookup"`), key)
   }
 })
 

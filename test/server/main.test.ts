@@ -40,22 +40,24 @@ test('without memcached installed, npm start says how to get it', async () => {
   assert.match(server.output(), /MEMCACHED_SERVERS=/)
 })
 
-test('without MEMCACHED_SERVERS, npm start runs four weighted nodes and the playground\'s (11211-11215 unless told) and stops them', async (t) => {
+test('without MEMCACHED_SERVERS, npm start runs four weighted nodes and the playground\'s four (11211-11218 unless told) and stops them', async (t) => {
   const ports = [await freePort(), await freePort(), await freePort(), await freePort()]
-  const playgroundPort = await freePort()
+  const playgroundPorts = [await freePort(), await freePort(), await freePort(), await freePort()]
   const port = await freePort()
-  const server = startServer({ PORT: String(port), LOCAL_MEMCACHED_PORTS: [...ports, playgroundPort].join(',') })
+  const server = startServer({ PORT: String(port), LOCAL_MEMCACHED_PORTS: [...ports, ...playgroundPorts].join(',') })
   t.after(() => server.child.kill('SIGKILL'))
   await waitForPort(port, 15_000)
   const mc = new MemcacheClient({ servers: ports.map((p, i) => ({ host: '127.0.0.1', port: p, weight: [4, 3, 1, 2][i]! })) })
   const limits = await Promise.all(ports.map(async (_, i) => Number((await mc.stats(i)).limit_maxbytes) / 1024 / 1024))
   mc.close()
   assert.deepEqual(limits, [64, 48, 16, 32])
-  const playgroundNode = new MemcacheClient({ servers: [{ host: '127.0.0.1', port: playgroundPort, weight: 1 }] })
-  assert.equal(Number((await playgroundNode.stats(0)).limit_maxbytes) / 1024 / 1024, 16)
-  playgroundNode.close()
-  const pids = memcachedPidsOn([...ports, playgroundPort])
-  assert.equal(pids.length, 5)
+  // The playground's pool: weighted like the tutorial's, 4 MB per unit of weight.
+  const playground = new MemcacheClient({ servers: playgroundPorts.map((p, i) => ({ host: '127.0.0.1', port: p, weight: [4, 3, 1, 2][i]! })) })
+  const playgroundLimits = await Promise.all(playgroundPorts.map(async (_, i) => Number((await playground.stats(i)).limit_maxbytes) / 1024 / 1024))
+  playground.close()
+  assert.deepEqual(playgroundLimits, [16, 12, 4, 8])
+  const pids = memcachedPidsOn([...ports, ...playgroundPorts])
+  assert.equal(pids.length, 8)
 
   server.child.kill('SIGTERM')
   const [code] = await server.exited
