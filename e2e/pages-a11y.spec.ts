@@ -144,6 +144,7 @@ for (const { name: size, viewport } of SIZES) {
     })
 
     test('the cluster page: initial, a located key, an empty Locate, a pointed node', async ({ page }, testInfo) => {
+      test.slow() // four full checks of a page with two pools (axe, layout, a full-page screenshot each)
       await page.goto('/cluster')
       await expect(page.getByRole('link', { name: '4 Cluster', exact: true })).toHaveAttribute('aria-current', 'page')
       // Every column of the node table is on screen (a table at 1280, a card per node on a phone).
@@ -173,6 +174,7 @@ for (const { name: size, viewport } of SIZES) {
     })
 
     test('with a node down: the cluster page, a re-hashed key, the session page and the playground', async ({ page, downURL }, testInfo) => {
+      test.slow() // six full checks, two of them of the cluster page
       await page.goto(`${downURL}/cluster`)
       const row = page.locator('tr#node-2')
       await expect(row.locator('.badge.down')).toBeVisible()
