@@ -132,6 +132,7 @@ for (const { name: size, viewport } of SIZES) {
     })
 
     test('chapter 1: the nodes, a telnet check, a node that is not there', async ({ page }, testInfo) => {
+      test.slow() // three full checks of a long page (eight nodes, a whole stats answer)
       await page.goto('/start')
       await expect(page.getByRole('link', { name: '1 Start', exact: true })).toHaveAttribute('aria-current', 'page')
       await checkPage(page, testInfo, `start-${size}`)
