@@ -270,9 +270,8 @@ function nodeName (mc: MemcacheClient, index: number): string {
 
 /** The exception python-memcached 1.59 raises for this error, as its last traceback line, or null. */
 function pythonException (error: unknown): string | null {
-  // incr/decr: memcached answers CLIENT_ERROR and python-memcached calls int() on that line. (The
-  // binary protocol says "Non-numeric server-side value", the meta protocol "non-numeric value".)
-  if (error instanceof ServerError && /non-numeric/i.test(error.message)) {
+  // incr/decr: memcached answers CLIENT_ERROR and python-memcached calls int() on that line.
+  if (error instanceof ServerError && error.status === 'non-numeric') {
     return "ValueError: invalid literal for int() with base 10: b'CLIENT_ERROR cannot increment or decrement non-numeric value'"
   }
   // An integer-flagged value that is not a number (set 10, then append text): get calls int() on it.

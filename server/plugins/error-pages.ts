@@ -7,7 +7,7 @@ import fp from 'fastify-plugin'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
-import { NodeDownError, ServerError, TimeoutError } from '@memcache-session/client'
+import { isNodeFailure, ServerError } from '@memcache-session/client'
 import { SessionError } from '@memcache-session/fastify'
 import { helmetHeaders, SECURITY_OPTIONS } from './security-headers.ts'
 
@@ -22,7 +22,7 @@ interface ErrorPage { status: number, heading: string, message: string }
 
 function describe (error: FastifyError): ErrorPage {
   // A memcached error status (out of memory, say) is the cluster's problem too, never the visitor's.
-  if (error instanceof NodeDownError || error instanceof TimeoutError || error instanceof ServerError) {
+  if (isNodeFailure(error) || error instanceof ServerError) {
     return { status: 503, heading: 'Session storage is unavailable', message: 'No memcached node answered in time. The page will work again as soon as a node is back; please retry in a moment.' }
   }
   if (error instanceof SessionError) return { status: error.statusCode, heading: 'Request refused', message: error.message }

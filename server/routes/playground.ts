@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { CSRF_FIELD, csrfToken, type Session } from '@memcache-session/fastify'
-import { NodeDownError, TimeoutError } from '@memcache-session/client'
+import { isNodeFailure } from '@memcache-session/client'
 import { cardsOn, pageOf, type PlaygroundPage } from '../playground/cards.ts'
 import { cardOf, runCommand, TTL_DEMO_SECONDS, type Op, type PlaygroundInput } from '../playground/commands.ts'
 import { emptyHistory, HISTORY_LENGTH, loadHistory, recordRun, type History } from '../playground/history.ts'
@@ -65,7 +65,7 @@ export default async function playgroundRoutes (app: FastifyInstance) {
     try {
       return { history: await loadHistory(clientA, namespace.historyKey), unavailable: false }
     } catch (error) {
-      if (!(error instanceof NodeDownError || error instanceof TimeoutError)) throw error
+      if (!isNodeFailure(error)) throw error
       return { history: emptyHistory(), unavailable: true }
     }
   }

@@ -8,32 +8,15 @@
 // counters misread, expiry 0 ignored, no key checks, no deadline on a closed connection), its
 // `perform` drops a pipelined batch after the first answer, and its sequence number turns
 // negative after 2^31 requests.
-import type { ConnectionOptions } from 'node:tls'
 import { encodeKey } from './keys.ts'
-import { MemcacheNode, type NodeAddress } from './node.ts'
+import { MemcacheNode } from './node.ts'
 import { openTransport } from './open-transport.ts'
 import type { CasToken, DeleteOutcome, Item, MemcachedProtocol, StoreMode, StoreResult } from './transport.ts'
 import { routeKey, routeSteps, weightedBuckets } from './routing.ts'
 import { KetamaRing, type Hashing } from './ketama.ts'
-import { decodeValue, DEFAULT_MAX_VALUE_BYTES, encodeValue, parseInteger, type MemcacheValue } from './values.ts'
-import { MemcacheError, NodeDownError, TimeoutError, ValueTooLargeError } from './errors.ts'
-
-export interface ClientOptions {
-  servers: readonly NodeAddress[]
-  /** Deadline of one request to one node. */
-  timeoutMs?: number
-  /** A failed node is probed in the background, first after this long... */
-  probeMinMs?: number
-  /** ...then at doubling intervals up to this one, and used again as soon as it answers. */
-  probeMaxMs?: number
-  maxValueBytes?: number
-  /** 'modulo' (default): python-memcached's selection, shared with the Python original; 'ketama': consistent hashing. */
-  hashing?: Hashing
-  /** 'binary' (default, memjs) or 'meta'. */
-  protocol?: MemcachedProtocol
-  /** TLS options for every node (meta only); null or unset: plain TCP. */
-  tls?: ConnectionOptions | null
-}
+import { decodeValue, encodeValue, parseInteger, type MemcacheValue } from './values.ts'
+import { InvalidArgumentError, isNodeFailure, NodeDownError, NotStoredError, ValueTooLargeError } from './errors.ts'
+import { checkOptions, type ClientOptions } from './options.ts'
 
 export interface CasValue {
   value: MemcacheValue
@@ -68,14 +51,11 @@ export interface NodeCommands {
  */
 type Retry = 'always' | 'unsent'
 
-export const DEFAULT_TIMEOUT_MS = 500
-export const DEFAULT_PROBE_MIN_MS = 100
-export const DEFAULT_PROBE_MAX_MS = 1000
 const MAX_TTL = 0xffffffff
 
 function checkTtl (ttl: number): number {
   if (!Number.isInteger(ttl) || ttl < 0 || ttl > MAX_TTL) {
-    throw new MemcacheError(`ttl must be a whole number of seconds from 0 to ${MAX_TTL}, got ${ttl}`)
+    throw new InvalidArgumentError(`ttl must be a whole number of seconds from 0 to ${MAX_TTL}, got ${ttl}`)
   }
   return ttl
 }
@@ -98,16 +78,16 @@ export class MemcacheClient {
   readonly #maxValueBytes: number
   readonly #ring: KetamaRing | null
 
-  constructor (options: ClientOptions) {
-    if (options.servers.length === 0) throw new MemcacheError('at least one memcached server is required')
-    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
-    const probes = { probeMinMs: options.probeMinMs ?? DEFAULT_PROBE_MIN_MS, probeMaxMs: options.probeMaxMs ?? DEFAULT_PROBE_MAX_MS }
-    this.protocol = options.protocol ?? 'binary'
-    const transport = { protocol: this.protocol, timeoutMs, tls: options.tls ?? null }
+  /** Throws InvalidArgumentError for a bad option (options.ts). */
+  constructor (clientOptions: ClientOptions) {
+    const options = checkOptions(clientOptions)
+    const probes = { probeMinMs: options.probeMinMs, probeMaxMs: options.probeMaxMs }
+    this.protocol = options.protocol
+    const transport = { protocol: this.protocol, timeoutMs: options.timeoutMs, tls: options.tls }
     this.nodes = options.servers.map((address) => new MemcacheNode(address, openTransport(address, transport), probes))
     this.buckets = weightedBuckets(options.servers.map((s) => s.weight))
-    this.#maxValueBytes = options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES
-    this.hashing = options.hashing ?? 'modulo'
+    this.#maxValueBytes = options.maxValueBytes
+    this.hashing = options.hashing
     this.#ring = this.hashing === 'ketama' ? new KetamaRing(options.servers) : null
   }
 
@@ -133,7 +113,7 @@ export class MemcacheClient {
   /** Commands on node `index` only: no failover; the node's health follows their outcome. */
   onNode (index: number): NodeCommands {
     const node = this.nodes[index]
-    if (!node) throw new MemcacheError(`no node ${index}`)
+    if (!node) throw new InvalidArgumentError(`no node ${index}`)
     const send = <T>(command: (transport: MemcacheNode['transport']) => Promise<T>): Promise<T> => {
       this.roundTrips++
       return node.call(command)
@@ -144,7 +124,7 @@ export class MemcacheClient {
       getItem: (key, touchTtl) => send((t) => t.get(encodeKey(key), touchTtl === undefined ? undefined : checkTtl(touchTtl))),
       storeItem: (mode, key, bytes, flags, ttl, cas) => {
         if (bytes.length > this.#maxValueBytes) throw new ValueTooLargeError(`value is ${bytes.length} bytes; the limit is ${this.#maxValueBytes}`)
-        if (!Number.isInteger(flags) || flags < 0 || flags > 0xffffffff) throw new MemcacheError(`flags must be a 32-bit unsigned integer, got ${flags}`)
+        if (!Number.isInteger(flags) || flags < 0 || flags > 0xffffffff) throw new InvalidArgumentError(`flags must be a 32-bit unsigned integer, got ${flags}`)
         return send((t) => t.store(mode, encodeKey(key), bytes, flags, checkTtl(ttl), cas))
       },
       add: async (key, value, ttl) => {
@@ -182,7 +162,7 @@ export class MemcacheClient {
   /** Stores unconditionally; `ttl` 0 means no expiry. */
   async set (key: string, value: MemcacheValue, ttl = 0): Promise<true> {
     const { outcome } = await this.#store('set', key, value, ttl)
-    if (outcome !== 'stored') throw new MemcacheError(`set of ${key} was not stored (${outcome})`)
+    if (outcome !== 'stored') throw new NotStoredError(`set of ${key} was not stored (${outcome})`)
     return true
   }
 
@@ -300,8 +280,7 @@ export class MemcacheClient {
         this.roundTrips++
         return await this.nodes[index]!.call((t) => command(t, keyBytes))
       } catch (error) {
-        const failed = error instanceof NodeDownError || error instanceof TimeoutError
-        if (!failed || (retry === 'unsent' && error.sent) || attempt >= this.nodes.length) throw error
+        if (!isNodeFailure(error) || (retry === 'unsent' && error.sent) || attempt >= this.nodes.length) throw error
       }
     }
   }
@@ -309,7 +288,8 @@ export class MemcacheClient {
   /**
    * Groups requests by node and sends each group as one batch (one round trip), all groups at
    * once. Keys whose node failed are re-routed when `retry` allows it (as in #request); keys that
-   * no node could take, or whose outcome is unknown, go to `failed`.
+   * no node could take, or whose outcome is unknown, go to `failed`. An error that is not a node's
+   * failure (a ServerError, a closed client) is thrown once every group has settled.
    */
   async #pipeline<R extends { key: string }> (
     requests: readonly R[],
@@ -318,6 +298,7 @@ export class MemcacheClient {
     failed: string[] = []
   ): Promise<void> {
     let pending = requests.map((r) => ({ ...r, keyBytes: encodeKey(r.key) }))
+    let refusal: unknown
     for (let attempt = 0; pending.length > 0; attempt++) {
       const groups = new Map<number, typeof pending>()
       for (const request of pending) {
@@ -332,12 +313,13 @@ export class MemcacheClient {
           this.roundTrips++
           await this.nodes[index]!.call((t) => send(t, group))
         } catch (error) {
-          const failure = error instanceof NodeDownError || error instanceof TimeoutError
-          if (failure && (retry === 'always' || !error.sent) && attempt < this.nodes.length) pending.push(...group)
+          if (isNodeFailure(error) && (retry === 'always' || !error.sent) && attempt < this.nodes.length) pending.push(...group)
           else for (const r of group) failed.push(r.key)
+          if (!isNodeFailure(error)) refusal ??= error
         }
       }))
     }
+    if (refusal !== undefined) throw refusal
   }
 
   async #store (mode: StoreMode, key: string, value: MemcacheValue, ttl: number, cas?: CasToken): Promise<StoreResult> {
@@ -355,7 +337,7 @@ export class MemcacheClient {
 
   async #counter (direction: 'incr' | 'decr', key: string, delta: number | bigint): Promise<number | bigint | undefined> {
     const amount = BigInt(delta)
-    if (amount < 0n || amount > 0xffffffffffffffffn) throw new MemcacheError(`delta must be from 0 to 2^64-1, got ${delta}`)
+    if (amount < 0n || amount > 0xffffffffffffffffn) throw new InvalidArgumentError(`delta must be from 0 to 2^64-1, got ${delta}`)
     const value = await this.#request(key, 'unsent', (t, k) => t.arithmetic(direction, k, amount))
     return value === undefined ? undefined : parseInteger(value.toString())
   }

@@ -10,7 +10,7 @@
 // once or finds it back; but a node that stopped answering (a timeout) is not asked again until a
 // probe gets an answer: each question would cost a whole deadline.
 import type { NodeTransport } from './transport.ts'
-import { NodeDownError, TimeoutError } from './errors.ts'
+import { isNodeFailure, NodeDownError, TimeoutError } from './errors.ts'
 
 export interface NodeAddress {
   host: string
@@ -68,7 +68,7 @@ export class MemcacheNode {
     try {
       result = await command(this.transport)
     } catch (error) {
-      if (error instanceof NodeDownError || error instanceof TimeoutError) this.markDown(error.message, error instanceof TimeoutError)
+      if (isNodeFailure(error)) this.markDown(error.message, error instanceof TimeoutError)
       throw error
     }
     this.#markUp()

@@ -2,7 +2,7 @@
 // or TLS. The one place that knows both implementations.
 import type { ConnectionOptions } from 'node:tls'
 import { BinaryTransport } from './binary/transport.ts'
-import { MemcacheError } from './errors.ts'
+import { InvalidArgumentError } from './errors.ts'
 import { MetaTransport } from './meta/transport.ts'
 import type { NodeAddress } from './node.ts'
 import type { MemcachedProtocol, NodeTransport } from './transport.ts'
@@ -16,6 +16,6 @@ export interface TransportOptions {
 
 export function openTransport ({ host, port }: NodeAddress, { protocol, timeoutMs, tls }: TransportOptions): NodeTransport {
   if (protocol === 'meta') return new MetaTransport({ host, port, timeoutMs, tls })
-  if (tls) throw new MemcacheError('TLS needs the meta protocol: memjs, the binary transport, has no TLS')
+  if (tls) throw new InvalidArgumentError('TLS needs the meta protocol: memjs, the binary transport, has no TLS')
   return new BinaryTransport({ host, port, timeoutMs })
 }

@@ -4,10 +4,14 @@
 // and node health; a transport does bytes, framing and one node's deadlines.
 //
 // Keys arrive checked (keys.ts) and values encoded (values.ts): here they are bytes and flags.
-// Every method either returns the node's answer or throws one of errors.ts's types:
-//   NodeDownError  the connection failed; `sent` says whether the request may have been applied
-//   TimeoutError   no answer within the deadline (the connection is dropped, never reused)
-//   ServerError    the node answered with an error the command does not expect
+// Every method either returns the node's answer or throws one of errors.ts's types, the same for
+// both transports (test/transport-contract.test.ts runs one contract on each):
+//   NodeDownError      the connection failed; `sent` says whether the request may have been applied
+//   TimeoutError       no answer within the deadline (the connection is dropped, never reused)
+//   ProtocolError      bytes that are not the protocol (the connection is dropped)
+//   ServerError        the node refused the request; `status` is the same word on both protocols.
+//                      getMulti and deleteMulti throw it too (a missing key is not an error)
+//   ClientClosedError  close() was called: pending requests fail with it, later ones at once
 
 /** The wire protocol to the nodes: memcached's binary protocol (over memjs) or its meta protocol. */
 export type MemcachedProtocol = 'binary' | 'meta'

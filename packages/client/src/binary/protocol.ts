@@ -1,6 +1,7 @@
 // The binary-protocol pieces memjs does not name or build: opcodes, statuses, and request
 // buffers that carry a CAS token. Layout: https://github.com/memcached/memcached/wiki/BinaryProtocolRevamped
 import memjs from 'memjs'
+import { ServerError, type ServerErrorStatus } from '../errors.ts'
 import type { CasToken } from '../transport.ts'
 
 export const Opcode = {
@@ -30,8 +31,26 @@ export const Status = {
   VALUE_TOO_LARGE: 0x03,
   INVALID_ARGUMENTS: 0x04,
   NOT_STORED: 0x05,
-  NON_NUMERIC: 0x06
+  NON_NUMERIC: 0x06,
+  UNKNOWN_COMMAND: 0x81,
+  OUT_OF_MEMORY: 0x82
 } as const
+
+/** The binary protocol's first byte of every answer. */
+export const RESPONSE_MAGIC = 0x81
+
+const SERVER_ERROR_STATUS: Record<number, ServerErrorStatus> = {
+  [Status.VALUE_TOO_LARGE]: 'too-large',
+  [Status.INVALID_ARGUMENTS]: 'invalid-request',
+  [Status.NON_NUMERIC]: 'non-numeric',
+  [Status.UNKNOWN_COMMAND]: 'unknown-command',
+  [Status.OUT_OF_MEMORY]: 'out-of-memory'
+}
+
+/** A status the command does not expect, as the word both transports use. */
+export function serverError (status: number, text: string): ServerError {
+  return new ServerError(SERVER_ERROR_STATUS[status] ?? 'other', `status 0x${status.toString(16).padStart(4, '0')}: ${text || 'error'}`)
+}
 
 const CAS_OFFSET = 16
 

@@ -1,16 +1,15 @@
 // The binary transport: each of the client's commands for one node as binary-protocol requests
 // over memjs (connection.ts), and the answer's status read into the outcome the client names.
 import type { Response } from 'memjs'
-import { ServerError } from '../errors.ts'
 import { type DeleteOutcome, type Item, type NodeTransport, type StoreMode, type StoreResult } from '../transport.ts'
 import { BinaryConnection } from './connection.ts'
-import { counterExtras, expiryExtras, Opcode, Status, storageExtras, type RequestParts } from './protocol.ts'
+import { counterExtras, expiryExtras, Opcode, serverError, Status, storageExtras, type RequestParts } from './protocol.ts'
 
 const STORE_OPCODES: Record<StoreMode, number> = { set: Opcode.SET, add: Opcode.ADD, replace: Opcode.REPLACE, append: Opcode.APPEND, prepend: Opcode.PREPEND }
 const NOOP: RequestParts = { opcode: Opcode.NOOP }
 
 function unexpected (response: Response): never {
-  throw new ServerError(response.header.status, response.val.toString('utf8') || 'error')
+  throw serverError(response.header.status, response.val.toString('utf8'))
 }
 
 function itemOf (response: Response): Item {
@@ -55,7 +54,8 @@ export class BinaryTransport implements NodeTransport {
     const response = await this.connection.request({ opcode: STORE_OPCODES[mode], key, extras, value: bytes, cas })
     switch (response.header.status) {
       case Status.OK: return { outcome: 'stored', cas: Buffer.from(response.header.cas) }
-      case Status.KEY_EXISTS: return { outcome: 'exists' }
+      // KEY_EXISTS is a stale token, or an add refused because the key is there (meta: NS).
+      case Status.KEY_EXISTS: return { outcome: cas ? 'exists' : 'not-stored' }
       // A CAS write on a missing key is "not found"; add/replace/append refusals are NOT_STORED
       // (memcached answers replace/append on a missing key with KEY_NOT_FOUND: the same refusal).
       case Status.KEY_NOT_FOUND: return { outcome: cas ? 'not-found' : 'not-stored' }
@@ -84,8 +84,11 @@ export class BinaryTransport implements NodeTransport {
 
   async getMulti (keys: readonly Buffer[]): Promise<Map<number, Item>> {
     const items = new Map<number, Item>()
+    // A quiet GET answers only hits; any other answer is an error status, which fails the batch
+    // (as on meta) at once: memcached may close the connection after it (a key it cannot parse).
     await this.connection.batch(keys.map((key) => ({ opcode: Opcode.GETKQ, key })), NOOP, (response, position) => {
-      if (response.header.status === Status.OK) items.set(position, itemOf(response))
+      if (response.header.status !== Status.OK) unexpected(response)
+      items.set(position, itemOf(response))
     })
     return items
   }
@@ -101,8 +104,11 @@ export class BinaryTransport implements NodeTransport {
   }
 
   async deleteMulti (keys: readonly Buffer[]): Promise<void> {
-    // A quiet DELETE answers only when it fails; a missing key is not a failure here.
-    await this.connection.batch(keys.map((key) => ({ opcode: Opcode.DELETEQ, key })), NOOP, () => {})
+    // A quiet DELETE answers only when it fails; a missing key is not a failure here, any other
+    // status is (as on meta).
+    await this.connection.batch(keys.map((key) => ({ opcode: Opcode.DELETEQ, key })), NOOP, (response) => {
+      if (response.header.status !== Status.KEY_NOT_FOUND) unexpected(response)
+    })
   }
 
   async stats (): Promise<Record<string, string>> {

@@ -12,6 +12,8 @@
 // control characters, which are all the text protocol cannot carry, and raw bytes store the same
 // item python-memcached (text protocol) and the binary path name.
 
+import { ProtocolError } from '../errors.ts'
+
 export type StoreMode = 'set' | 'add' | 'replace' | 'append' | 'prepend'
 
 const MODE_LETTER: Record<StoreMode, string> = { set: 'S', add: 'E', replace: 'R', append: 'A', prepend: 'P' }
@@ -110,20 +112,25 @@ export function casOf (response: MetaResponse): bigint | undefined {
   return text === undefined ? undefined : BigInt(text)
 }
 
-export class MetaProtocolError extends Error {
-  override name = 'MetaProtocolError'
-}
-
 const MAX_LINE_BYTES = 8192
+
+/** Every first word memcached's text protocol answers with (meta statuses, stats, errors). */
+const KNOWN_CODES = new Set(['VA', 'HD', 'EN', 'NF', 'NS', 'EX', 'MN', 'END', 'STAT', 'VERSION', 'OK', 'CLIENT_ERROR', 'SERVER_ERROR', 'ERROR'])
 
 /**
  * Turns the bytes a node sends into whole responses, whatever the chunking: a `VA` line waits for
  * its value block. Feed it every chunk; it returns the responses completed so far.
  */
 export class ResponseParser {
+  /** The node's label, named by the ProtocolError a malformed answer raises. */
+  readonly #node: string
   #buffer: Buffer = Buffer.alloc(0)
   /** The header of a `VA` whose value block has not fully arrived. */
   #pending: { response: MetaResponse, size: number } | null = null
+
+  constructor (node = 'unknown') {
+    this.#node = node
+  }
 
   get bufferedBytes (): number {
     return this.#buffer.length
@@ -144,15 +151,16 @@ export class ResponseParser {
       }
       const end = this.#buffer.indexOf(CRLF)
       if (end === -1) {
-        if (this.#buffer.length > MAX_LINE_BYTES) throw new MetaProtocolError(`an answer line longer than ${MAX_LINE_BYTES} bytes`)
+        if (this.#buffer.length > MAX_LINE_BYTES) throw new ProtocolError(this.#node, `an answer line longer than ${MAX_LINE_BYTES} bytes`)
         break
       }
       const text = this.#buffer.subarray(0, end).toString('latin1')
       this.#buffer = this.#buffer.subarray(end + 2)
       const response = parseLine(text)
+      if (!KNOWN_CODES.has(response.code)) throw new ProtocolError(this.#node, `unknown answer ${JSON.stringify(text.slice(0, 80))}`)
       if (response.code === 'VA') {
         const size = Number(text.split(' ')[1])
-        if (!Number.isInteger(size) || size < 0) throw new MetaProtocolError(`bad value size in "${text.slice(0, 80)}"`)
+        if (!Number.isInteger(size) || size < 0) throw new ProtocolError(this.#node, `bad value size in ${JSON.stringify(text.slice(0, 80))}`)
         this.#pending = { response, size }
         continue
       }

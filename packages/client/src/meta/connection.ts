@@ -11,7 +11,7 @@ import { connect as connectTcp, isIP, type Socket } from 'node:net'
 import { connect as connectTls, type ConnectionOptions } from 'node:tls'
 import { ResponseParser, type MetaResponse } from './codec.ts'
 import { startDeadline, type Deadline } from '../deadline.ts'
-import { NodeDownError, TimeoutError } from '../errors.ts'
+import { ClientClosedError, NodeDownError, ProtocolError, TimeoutError } from '../errors.ts'
 
 export interface MetaConnectionOptions {
   host: string
@@ -44,7 +44,8 @@ export class MetaConnection {
   readonly label: string
   #socket: Socket | null = null
   #connected = false
-  #parser = new ResponseParser()
+  #parser: ResponseParser
+  #closed = false
   #queue: Pending[] = []
   /** Bytes received on every socket of this connection: the progress that excuses a late answer. */
   #bytesIn = 0
@@ -52,10 +53,12 @@ export class MetaConnection {
   constructor (options: MetaConnectionOptions) {
     this.#options = options
     this.label = `${options.host}:${options.port}`
+    this.#parser = new ResponseParser(this.label)
   }
 
   /** Writes `request` and resolves with its answers once `done` says they are complete. */
   send (request: Buffer, done: Completion = untilOne): Promise<MetaResponse[]> {
+    if (this.#closed) return Promise.reject(new ClientClosedError(this.label, false))
     const socket = this.#socket ?? this.#open()
     const { timeoutMs } = this.#options
     return new Promise((resolve, reject) => {
@@ -68,8 +71,10 @@ export class MetaConnection {
     })
   }
 
+  /** Fails the requests still waiting with ClientClosedError; later ones fail at once. */
   close (): void {
-    if (this.#socket) this.#fail(this.#socket, new NodeDownError(this.label, new Error('connection closed by the client'), this.#connected))
+    this.#closed = true
+    if (this.#socket) this.#fail(this.#socket, new ClientClosedError(this.label, this.#connected))
   }
 
   #open (): Socket {
@@ -80,7 +85,7 @@ export class MetaConnection {
     socket.setNoDelay(true)
     this.#socket = socket
     this.#connected = false
-    this.#parser = new ResponseParser()
+    this.#parser = new ResponseParser(this.label)
     socket.once(tls ? 'secureConnect' : 'connect', () => { if (socket === this.#socket) this.#connected = true })
     socket.on('data', (chunk: Buffer) => this.#receive(socket, chunk))
     // Until the connection is up (refused, TLS handshake refused) nothing was sent.
@@ -106,13 +111,13 @@ export class MetaConnection {
     try {
       responses = this.#parser.push(chunk)
     } catch (error) {
-      this.#fail(socket, new NodeDownError(this.label, error, true))
+      this.#fail(socket, error instanceof ProtocolError ? error : new ProtocolError(this.label, String(error)))
       return
     }
     for (const response of responses) {
       const head = this.#queue[0]
       if (!head) {
-        this.#fail(socket, new NodeDownError(this.label, new Error(`an answer nobody asked for (${response.code})`), true))
+        this.#fail(socket, new ProtocolError(this.label, `an answer nobody asked for (${response.code})`))
         return
       }
       head.received.push(response)

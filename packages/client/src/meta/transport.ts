@@ -3,16 +3,25 @@
 import type { ConnectionOptions } from 'node:tls'
 import { arithmeticRequest, casOf, deleteRequest, getRequest, noopRequest, statsRequest, storeRequest, touchRequest, versionRequest, type MetaResponse } from './codec.ts'
 import { MetaConnection, untilEnd, untilNoop } from './connection.ts'
-import { ServerError } from '../errors.ts'
+import { ServerError, type ServerErrorStatus } from '../errors.ts'
 import { casBytes, type DeleteOutcome, type Item, type NodeTransport, type StoreMode, type StoreOutcome, type StoreResult } from '../transport.ts'
 
 function itemOf (response: MetaResponse): Item {
   return { bytes: response.value!, flags: Number(response.flags.get('f') ?? 0), cas: casBytes(casOf(response) ?? 0n) }
 }
 
-/** memcached refused the request (CLIENT_ERROR, SERVER_ERROR, ERROR) or answered out of protocol. */
+/** The word both transports use for an error line (the binary protocol's statuses say the same). */
+function statusOf ({ code, text = '' }: MetaResponse): ServerErrorStatus {
+  if (code === 'ERROR') return 'unknown-command'
+  if (/non-numeric/i.test(text)) return 'non-numeric'
+  if (/too large/i.test(text)) return 'too-large'
+  if (/out of memory/i.test(text)) return 'out-of-memory'
+  return code === 'CLIENT_ERROR' ? 'invalid-request' : 'other'
+}
+
+/** memcached refused the request (CLIENT_ERROR, SERVER_ERROR, ERROR), or answered with a status the command does not name. */
 function unexpected (response: MetaResponse): never {
-  throw new ServerError(response.code, response.text || 'unexpected answer')
+  throw new ServerError(statusOf(response), response.text ? `${response.code} ${response.text}` : response.code)
 }
 
 const STORE_OUTCOMES: Record<string, StoreOutcome> = { HD: 'stored', EX: 'exists', NF: 'not-found', NS: 'not-stored' }

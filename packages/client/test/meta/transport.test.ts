@@ -1,42 +1,14 @@
-// The meta commands against real memcached started with `-B ascii` (binary refused), and over TLS.
+// What only the meta transport does, against real memcached started with `-B ascii` (binary
+// refused): batches as one round trip, the deadline under a stalled loop, TLS. Every outcome both
+// transports share is in ../transport-contract.test.ts.
 import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
-import { once } from 'node:events'
-import { readdirSync, readFileSync } from 'node:fs'
-import { createServer, connect } from 'node:net'
+import { readFileSync } from 'node:fs'
 import type { ConnectionOptions } from 'node:tls'
 import { MetaTransport } from '../../src/meta/transport.ts'
-import { NodeDownError, ServerError, TimeoutError } from '../../src/errors.ts'
+import { NodeDownError, TimeoutError } from '../../src/errors.ts'
+import { memcachedProcess, stopped } from '../../../../test/support/memcached-process.ts'
 import { makeCertificate } from '../../../../test/support/tls.ts'
-
-async function freePort (): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const { port } = server.address() as { port: number }
-  server.close()
-  return port
-}
-
-async function memcachedProcess (t: TestContext, args: string[]) {
-  const port = await freePort()
-  const child = spawn('memcached', ['-l', '127.0.0.1', '-p', String(port), '-U', '0', '-u', 'root', ...args], { stdio: 'ignore' })
-  t.after(() => { child.kill('SIGKILL') })
-  for (;;) {
-    const up = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => { socket.destroy(); resolve(true) }).once('error', () => resolve(false))
-    })
-    if (up) return { port, child }
-    if (child.exitCode !== null) throw new Error(`memcached ${args.join(' ')} exited`)
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-}
-
-/** A SIGSTOP lands asynchronously: wait until the kernel shows every thread of the process stopped. */
-async function stopped (pid: number): Promise<void> {
-  const states = () => readdirSync(`/proc/${pid}/task`).map((task) => readFileSync(`/proc/${pid}/task/${task}/stat`, 'latin1').split(') ')[1]![0])
-  while (!states().every((state) => state === 'T')) await new Promise((resolve) => setImmediate(resolve))
-}
 
 async function memcached (t: TestContext, args: string[]): Promise<number> {
   return (await memcachedProcess(t, args)).port
@@ -49,44 +21,6 @@ function node (t: TestContext, port: number, { timeoutMs = 1000, tls = null }: {
 }
 
 const k = (key: string) => Buffer.from(key)
-
-test('every command on a node that refuses binary', async (t) => {
-  const { mc } = node(t, await memcached(t, ['-B', 'ascii']))
-  assert.equal(await mc.get(k('missing')), undefined)
-  assert.equal((await mc.store('set', k('a'), Buffer.from('abc'), 16, 0)).outcome, 'stored')
-  const item = await mc.get(k('a'), 60)
-  assert.equal(item!.bytes.toString(), 'abc')
-  assert.equal(item!.flags, 16)
-  assert.equal((await mc.store('add', k('a'), Buffer.from('x'), 16, 0)).outcome, 'not-stored')
-  assert.equal((await mc.store('replace', k('nope'), Buffer.from('x'), 16, 0)).outcome, 'not-stored')
-  assert.equal((await mc.store('append', k('a'), Buffer.from('d'), 0, 0)).outcome, 'stored')
-  assert.equal((await mc.store('prepend', k('a'), Buffer.from('_'), 0, 0)).outcome, 'stored')
-  const grown = await mc.get(k('a'))
-  assert.equal(grown!.bytes.toString(), '_abcd')
-  assert.equal(grown!.flags, 16, 'append and prepend keep the flags')
-  assert.equal((await mc.store('set', k('a'), Buffer.from('z'), 16, 0, item!.cas)).outcome, 'exists', 'a stale token is refused')
-  const swapped = await mc.store('set', k('a'), Buffer.from('z'), 16, 0, grown!.cas)
-  assert.equal(swapped.outcome, 'stored')
-  assert.deepEqual(swapped.cas, (await mc.get(k('a')))!.cas, 'a store answers the new CAS token')
-  assert.equal((await mc.store('set', k('gone'), Buffer.from('z'), 16, 0, grown!.cas)).outcome, 'not-found')
-  assert.equal(await mc.touch(k('a'), 100), true)
-  assert.equal(await mc.touch(k('nope'), 100), false)
-  const current = await mc.get(k('a'))
-  assert.equal(await mc.delete(k('a'), grown!.cas), 'exists', 'a delete at a stale version is refused')
-  assert.equal(await mc.delete(k('a'), current!.cas), 'deleted')
-  assert.equal(await mc.delete(k('a')), 'not-found')
-})
-
-test('64-bit counters: incr wraps, decr stops at 0, a missing key is undefined', async (t) => {
-  const { mc } = node(t, await memcached(t, ['-B', 'ascii']))
-  assert.equal(await mc.arithmetic('incr', k('n'), 1n), undefined)
-  await mc.store('set', k('n'), Buffer.from('18446744073709551614'), 2, 0)
-  assert.equal(await mc.arithmetic('incr', k('n'), 1n), 18446744073709551615n)
-  assert.equal(await mc.arithmetic('incr', k('n'), 2n), 1n)
-  assert.equal(await mc.arithmetic('decr', k('n'), 5n), 0n)
-  await mc.store('set', k('s'), Buffer.from('abc'), 16, 0)
-  await assert.rejects(mc.arithmetic('incr', k('s'), 1n), (error: Error) => error instanceof ServerError && error.status === 'CLIENT_ERROR')
-})
 
 test('multi-key commands are one pipelined batch each', async (t) => {
   const port = await memcached(t, ['-B', 'ascii'])
