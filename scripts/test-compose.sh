@@ -29,7 +29,11 @@ else
   require 'command -v podman' podman ''
   require 'command -v docker-compose' docker-compose ''
   require 'command -v debootstrap' debootstrap ''
-  require '[ -x /usr/lib/podman/aardvark-dns ]' aardvark-dns ''   # service names resolve between containers
+  # netavark (not the older CNI plugins) with aardvark-dns: service names resolve between containers;
+  # netavark 1.4 sets up the port mappings with iptables.
+  require '[ -x /usr/lib/podman/netavark ]' netavark ''
+  require '[ -x /usr/lib/podman/aardvark-dns ]' aardvark-dns ''
+  require 'command -v iptables' iptables ''
   [ "$(uname -s)" = Linux ] || die "no Docker engine answers on $socket: start Docker Desktop (or set DOCKER_HOST), then run this again"
   install_missing
   [ "$(id -u)" = 0 ] || die "no Docker engine answers on $socket, and the podman fallback runs rootful: run as root, or start Docker"
