@@ -8,6 +8,9 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
+# The check asks the real python-memcached where a session id belongs.
+require "/usr/bin/python3 -c 'import memcache'" python3-memcache '/usr/bin/python3 -m pip install --user python-memcached'
+install_missing
 ensure_node
 ensure_dependencies
 

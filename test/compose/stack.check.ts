@@ -167,6 +167,7 @@ test('/readyz sees every node', async () => {
 })
 
 test('the session\'s home node stopped and started again: the app keeps serving', async (t: TestContext) => {
+  assert.ok(chain.length > 0, 'the session and its route chain come from the step before, which failed')
   const node = chain[0]!
   await compose(PROJECT, ['stop', node], MINUTE)
   const stopped = (await containers(PROJECT)).find((c) => c.service === node)!
