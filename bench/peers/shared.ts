@@ -30,8 +30,9 @@ export function page (data: Record<string, unknown>): string {
     ...TEMPLATE_HELPERS,
     entries,
     stored: JSON.stringify(Object.fromEntries(entries)),
-    node: '127.0.0.1:11211 (weight 4)',
-    nodeIndex: 0,
+    // As ours shows them with two copies (SESSION_REPLICAS=1, the default).
+    copies: [{ index: 0, label: '127.0.0.1:11211 (weight 4)', lagging: false }, { index: 1, label: '127.0.0.1:11212 (weight 3)', lagging: false }],
+    version: 12,
     csrf: 'x'.repeat(43),
     csrfField: '_csrf',
     limits: { maxKeyLength: 250 },

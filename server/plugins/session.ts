@@ -4,6 +4,7 @@ import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { createHmac } from 'node:crypto'
 import { type CookieFormat, DEFAULT_CLOCK_SKEW_SECONDS, newSessionId, type OpenDeps, type OpenedSession, openSession, type Session, type SessionLimits, SessionStore } from '@memcache-session/fastify'
+import { NodeDownError } from '@memcache-session/client'
 
 export type { OpenedSession } from '@memcache-session/fastify'
 
@@ -27,6 +28,8 @@ declare module 'fastify' {
       limits: SessionLimits
       /** A short keyed hash of a session id, for logs (never the id itself). */
       logId (id: string): string
+      /** The nodes that hold the id's copies now, home first (empty when none is up). */
+      copies (id: string): number[]
     }
   }
 }
@@ -64,8 +67,18 @@ async function sessionPlugin (app: FastifyInstance, options: SessionPluginOption
     return openSession(deps, cookie, (session) => writeCookie(request, reply, session))
   }
 
+  function copies (id: string): number[] {
+    try {
+      return deps.store.targets(id)
+    } catch (error) {
+      if (error instanceof NodeDownError) return []
+      throw error
+    }
+  }
+
   app.decorate('sessions', {
     open,
+    copies,
     limits: options.limits,
     logId: (id: string) => createHmac('sha256', logKey).update(id).digest('hex').slice(0, 12)
   })

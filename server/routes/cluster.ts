@@ -60,6 +60,8 @@ interface KeyAnswer {
 
 interface Lookup {
   answers: KeyAnswer[]
+  /** For a key of the session cluster: where a session under this id keeps its copies now (home first). Routing only: nothing is read. */
+  copies: number[]
   error: string | null
 }
 
@@ -86,12 +88,12 @@ export default async function clusterRoutes (app: FastifyInstance) {
   }
 
   async function lookup (key: string | undefined): Promise<Lookup> {
-    if (key === undefined) return { answers: [], error: null }
-    if (key === '') return { answers: [], error: `Type a key to locate, for example ${LOOKUP_PREFIX}greeting.` }
+    if (key === undefined) return { answers: [], copies: [], error: null }
+    if (key === '') return { answers: [], copies: [], error: `Type a key to locate, for example ${LOOKUP_PREFIX}greeting.` }
     try {
       encodeKey(key)
     } catch (error) {
-      if (error instanceof InvalidKeyError) return { answers: [], error: `Not a valid memcached key: ${error.message}.` }
+      if (error instanceof InvalidKeyError) return { answers: [], copies: [], error: `Not a valid memcached key: ${error.message}.` }
       throw error
     }
     const answers = await Promise.all(placesOf(key).map(async ({ pool, role }) => ({
@@ -101,7 +103,8 @@ export default async function clusterRoutes (app: FastifyInstance) {
       buckets: pool.client.hashing === 'modulo' ? [...pool.client.buckets] : null,
       location: await locateKey(pool.client, key)
     })))
-    return { answers, error: null }
+    const copies = placesOf(key).some(({ pool }) => pool === sessions) ? app.sessions.copies(key) : []
+    return { answers, copies, error: null }
   }
 
   async function render (reply: FastifyReply, query: ClusterQuery) {
@@ -139,6 +142,7 @@ export default async function clusterRoutes (app: FastifyInstance) {
       playground: overviews[1],
       lookup: found.answers[0]?.location,
       lookups: found.answers.length > 0 ? found.answers.map(({ pool, role, location }) => ({ pool, role, ...location })) : undefined,
+      sessionCopies: found.answers.length > 0 ? found.copies : undefined,
       error: found.error ?? undefined
     }
   })

@@ -27,15 +27,17 @@ interface PageState {
 
 export default async function sessionRoutes (app: FastifyInstance) {
   function renderPage (reply: FastifyReply, { session, replaced }: OpenedSession, state: PageState = {}) {
-    const nodeIndex = app.memcache.nodeIndexFor(session.id)
-    const node = nodeIndex === null ? null : app.memcache.nodes[nodeIndex]!
+    const copies = app.sessions.copies(session.id).map((index) => {
+      const node = app.memcache.nodes[index]!
+      return { index, label: `${node.label} (weight ${node.address.weight})`, lagging: session.laggingCopies.includes(index) }
+    })
     reply.code(state.status ?? 200).header('cache-control', 'no-store')
     return reply.view('index.ejs', {
       title: 'Session',
       entries: session.entries().map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)]),
       stored: session.toJSON(),
-      node: node ? `${node.label} (weight ${node.address.weight})` : 'none available',
-      nodeIndex,
+      copies,
+      version: session.version,
       csrf: csrfToken(app.config.cookieSecrets, session.id),
       csrfField: CSRF_FIELD,
       limits: app.sessions.limits,

@@ -58,6 +58,16 @@ export class Session {
     return this.#stored
   }
 
+  /** The stored record's version (record-version.ts); null while nothing is stored. */
+  get version (): number | null {
+    return this.#state.copies?.version ?? null
+  }
+
+  /** Nodes whose copy was behind when this request read the session (now rewritten). */
+  get laggingCopies (): readonly number[] {
+    return this.#state.copies?.lagging ?? []
+  }
+
   get (key: string): unknown {
     return this.#state.data.get(key)
   }

@@ -44,6 +44,8 @@ export interface Copies {
   bytes: Buffer
   /** Per node read or written: the CAS token of what it holds, or null where it holds nothing. */
   tokens: Map<number, Buffer | null>
+  /** Nodes that held an older copy (or none) when read, rewritten since. */
+  lagging: number[]
   /** Copies being brought up to date since the read; a write waits for them (they change tokens). */
   repairing: Promise<void> | null
 }
@@ -239,8 +241,9 @@ export class SessionStore {
       if (read.state === 'found') tokens.set(read.node, read.cas)
       else if (read.state === 'missing') tokens.set(read.node, null)
     }
-    const copies: Copies = { version: current.version, bytes: current.bytes, tokens, repairing: null }
+    const copies: Copies = { version: current.version, bytes: current.bytes, tokens, lagging: [], repairing: null }
     const behind = lagging(reads, current)
+    copies.lagging = behind.map((read) => read.node)
     if (behind.length > 0) {
       const flags = flagsFor(current.version)
       copies.repairing = Promise.all(behind.map(async (read) => {
@@ -289,7 +292,7 @@ export class SessionStore {
 function copiesOf (version: RecordVersion, bytes: Buffer, writes: readonly CopyWrite[]): Copies {
   const tokens = new Map<number, Buffer | null>()
   for (const write of writes) if (write.outcome === 'stored') tokens.set(write.node, write.cas)
-  return { version, bytes, tokens, repairing: null }
+  return { version, bytes, tokens, lagging: [], repairing: null }
 }
 
 function allFailed (writes: readonly CopyWrite[]): boolean {
