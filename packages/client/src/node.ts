@@ -33,7 +33,7 @@ export class MemcacheNode {
   lastError: string | null = null
   readonly #timing: ProbeTiming
   #up = true
-  #upSince = Date.now()
+  #upSince = 0
   /** Down because a request timed out (rather than being refused). */
   #hung = false
   #closed = false
@@ -54,8 +54,9 @@ export class MemcacheNode {
   }
 
   /**
-   * When this client last saw the node come up (its creation, or the answer that ended a failure),
-   * in ms since the epoch. A node up for less long may have just resumed with old records.
+   * When this client last saw the node come back from a failure (the answer that ended it), in ms
+   * since the epoch; 0 while it has not failed since the client started. A node that came back
+   * more recently than another may have resumed with old records.
    */
   get upSince (): number {
     return this.#upSince

@@ -5,9 +5,12 @@
 // found, the current one is the latest version (record-version.ts). Two exceptions:
 //   - an unversioned record on the id's home node is current whatever the copies say: only the
 //     Python original writes those (it writes home, with flags 16), after this app's last write;
-//   - two different records with the same version come from two writers that raced while their
-//     app instances disagreed about a node that had just come back: the one on the node that has
-//     been up longer (in this instance's eyes) is the one that other writers saw, so it wins.
+//   - two different records with the same version come from two writers that raced, each
+//     storing on one node first. When one of the two nodes came back from a failure more recently
+//     (in this instance's eyes), the writers' instances disagreed about it: the record on the node
+//     up longer is the one every writer saw, so it wins. Otherwise the larger bytes win: a rule
+//     every instance applies alike, so exactly one writer finds its write current and the other
+//     re-applies its change on top of it.
 // An end mark on any node means the session ended: it is never served again from another copy.
 import { type CasToken, isNodeFailure, type MemcacheClient, type StoreResult } from '@memcache-session/client'
 import { decodeRecord, type SessionData } from './record.ts'
@@ -68,9 +71,17 @@ export function currentOf (reads: readonly CopyRead[], home: number, upSince: (n
   let best = candidates[0]!
   for (const read of candidates.slice(1)) {
     if (isLater(read.version, best.version)) best = read
-    else if (read.version === best.version && !read.bytes.equals(best.bytes) && upSince(read.node) < upSince(best.node)) best = read
+    else if (read.version === best.version && !read.bytes.equals(best.bytes) && winsTie(read, best, upSince)) best = read
   }
   return { data: best.data, bytes: best.bytes, version: best.version === 0 ? 1 : best.version, node: best.node }
+}
+
+type Found = Extract<CopyRead, { state: 'found' }>
+
+function winsTie (a: Found, b: Found, upSince: (node: number) => number): boolean {
+  const [aUp, bUp] = [upSince(a.node), upSince(b.node)]
+  if (aUp !== bUp) return aUp < bUp
+  return Buffer.compare(a.bytes, b.bytes) > 0
 }
 
 /** The reads whose node does not hold `current` as it should be stored (missing, older, or another version's flags). */

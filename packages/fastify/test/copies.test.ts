@@ -67,6 +67,16 @@ test('an unversioned record at home is the Python original\'s latest write: it w
   assert.deepEqual(Object.fromEntries(elsewhere.data), { from: 'node' })
 })
 
+test('two different records with one version: the larger bytes win, in whatever order they are read', () => {
+  const a = record(0, 5, '{"w":"a"}')
+  const b = record(1, 5, '{"w":"b"}')
+  for (const reads of [[a, b], [b, a]]) {
+    const current = currentOf(reads, 0, upSince)
+    assert.ok(current && current !== 'ended')
+    assert.deepEqual(Object.fromEntries(current.data), { w: 'b' })
+  }
+})
+
 test('two different records with one version: the one on the node up longer wins (the other just came back)', () => {
   const reads = [record(0, 5, '{"w":"a"}'), record(1, 5, '{"w":"b"}')]
   const resumedHome = (node: number) => node === 0 ? 2000 : 1000
