@@ -46,8 +46,11 @@ export interface Copies {
   tokens: Map<number, Buffer | null>
   /** Nodes that held an older copy (or none) when read, rewritten since. */
   lagging: number[]
-  /** Copies being brought up to date since the read; a write waits for them (they change tokens). */
-  repairing: Promise<void> | null
+  /**
+   * Copies being brought up to date since the read; a write waits for them (they change tokens).
+   * Resolves to false when a copy changed meanwhile (another write got there), so it was not.
+   */
+  repairing: Promise<boolean> | null
 }
 
 export interface StoreOptions {
@@ -165,15 +168,28 @@ export class SessionStore {
         return { data: next, written: true, state: { data: next, copies: copiesOf(version, bytes, writes) } }
       }
       if (!writes.some((write) => write.outcome === 'stored')) await backoff(attempt)
-      const reread = await this.#reread(id)
-      // Our write is the current record (another instance or a repair took it to the other copy).
-      if (reread.copies?.version === version && reread.copies.bytes.equals(bytes)) {
-        await reread.copies.repairing
-        return { data: reread.data, written: true, state: reread }
-      }
-      state = reread
+      const settled = await this.#settle(id, version, bytes)
+      if (settled.ours) return { data: settled.state.data, written: true, state: settled.state }
+      state = settled.state
     }
     throw new SessionConflictError()
+  }
+
+  /**
+   * After a write that stored on some copies and lost on others: the copies as they now stand, and
+   * whether ours is the current record on every one that answers. Ours may be current only in a
+   * read that raced another write: it is done only once the copies that lagged took it (the
+   * read's repair stored it), otherwise the copies are read again. A write whose record lost
+   * (a later version, or a tie it does not win) is re-applied by the caller on the current one.
+   */
+  async #settle (id: string, version: RecordVersion, bytes: Buffer): Promise<{ ours: boolean, state: StoredSession }> {
+    for (let attempt = 0; ; attempt++) {
+      const state = await this.#reread(id)
+      const copies = state.copies!
+      if (copies.version !== version || !copies.bytes.equals(bytes)) return { ours: false, state }
+      if (await (copies.repairing ?? true)) return { ours: true, state }
+      if (attempt >= this.#casAttempts) throw new SessionConflictError()
+    }
   }
 
   /**
@@ -250,7 +266,9 @@ export class SessionStore {
         const ttl = this.#ttlAt(reads.indexOf(read))
         const write = await writeCopy(this.#client, read.node, id, current.bytes, flags, ttl, read.state === 'found' ? read.cas : null)
         if (write.outcome === 'stored') tokens.set(read.node, write.cas)
-      })).then(() => {}, () => {}) // a repair that fails is tried again by the next read
+        // A node that failed is left behind (it is down now); one that holds something else lost nothing of ours yet.
+        return write.outcome !== 'conflict'
+      })).then((done) => done.every(Boolean), () => false) // a repair that fails is tried again by the next read
     }
     return { data: current.data, copies }
   }
