@@ -6,20 +6,22 @@ import { signerFor } from '../cookie-signing.ts'
 
 test('every visit slides the expiry; an idle session expires', async (t) => {
   const cluster = await startCluster(t)
-  const app = await buildTestApp(t, cluster, { SESSION_TTL_SECONDS: '2' })
+  // 3 s: memcached's clock ticks in whole seconds, so a TTL of n expires between n - 1 and n s
+  // after a touch, and the copy's TTL is a second shorter; 3 leaves room for a loaded machine.
+  const app = await buildTestApp(t, cluster, { SESSION_TTL_SECONDS: '3' })
   const mc = makeClient(t, cluster)
   const visitor = new Visitor(app)
   await visitor.set('k', 'v')
   const id = visitor.sessionId!
   const started = Date.now()
-  // Visit for 4.5 s, each visit under the 2 s TTL after the last: without sliding it would be gone at 2 s.
-  while (Date.now() - started < 4500) {
+  // Visit for 5 s, each visit well under the TTL after the last: without sliding it would be gone at 3 s.
+  while (Date.now() - started < 5000) {
     await new Promise((resolve) => setTimeout(resolve, 700))
     assert.equal((await visitor.data()).k, 'v')
     assert.equal(visitor.sessionId, id)
   }
   // Now idle: memcached drops it within the TTL (plain get does not touch).
-  await eventually(async () => (await mc.get(id)) === undefined, 4000)
+  await eventually(async () => (await mc.get(id)) === undefined, 6000)
   assert.deepEqual({ ...await visitor.data() }, {})
   assert.notEqual(visitor.sessionId, id)
 })
