@@ -4,6 +4,7 @@ import ejs from 'ejs'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { TEMPLATE_HELPERS, TEMPLATE_LOCALS } from '../../server/plugins/views.ts'
+import { chapters } from '../../server/chapters.ts'
 
 export const COOKIE_NAME = 'uc'
 export const TTL_SECONDS = 1200
@@ -41,7 +42,8 @@ export function page (data: Record<string, unknown>): string {
     error: null,
     form: { action: 'set', key: '', val: '' }
   })
-  return layout({ ...TEMPLATE_HELPERS, title: 'Session', playground: false, body })
+  // As ours renders it in the bench (PLAYGROUND=off): the chapters' navigation, the session chapter.
+  return layout({ ...TEMPLATE_HELPERS, title: 'Session', playground: false, chapters: chapters(false), chapterPath: '/', body })
 }
 
 /** The small page of the bare floor: a form and a table, nothing else. */
