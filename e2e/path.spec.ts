@@ -68,3 +68,29 @@ test('a playground key lands on one of the four weighted nodes, and the cluster 
   await expect(page.locator('li.bucket.hit')).toContainText(`node ${node}`)
   await expect(page.locator(`tr#pg-node-${node} td[data-label="Weight"]`)).toHaveText(weight!)
 })
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false })
+
+  test('chapter 3 by hand: conn1 and conn2 interleaved, and conn2\'s cas returns False', async ({ page }) => {
+    await page.goto('/cas')
+    const conn1 = page.getByRole('region', { name: 'conn1 (s1.py)', exact: true })
+    const conn2 = page.getByRole('region', { name: 'conn2 (s2.py)', exact: true })
+    await expect(conn1.getByRole('status')).toContainText('>>> conn1 = memcache.Client([(')
+    await conn1.getByRole('button', { name: 'conn1.set' }).click()
+    await conn1.getByRole('button', { name: 'conn1.gets' }).click()
+    await expect(conn1.getByRole('status')).toContainText(">>> conn1.gets('n')\n9")
+    await conn2.getByRole('button', { name: 'conn2.gets' }).click()
+    await expect(conn2.getByRole('status')).toContainText(">>> conn2.gets('n')\n9")
+    await conn1.getByRole('button', { name: 'conn1.cas' }).click()
+    await expect(conn1.getByRole('status')).toContainText(">>> conn1.cas('n', 99)\nTrue")
+    await conn2.getByRole('button', { name: 'conn2.cas' }).click()
+    // The refused cas, with conn2's gets still above it.
+    await expect(conn2.getByRole('status')).toContainText(">>> conn2.gets('n')\n9")
+    await expect(conn2.getByRole('status')).toContainText(">>> conn2.cas('n', 100)\nFalse  # someone changed the key since gets")
+    await conn2.getByRole('button', { name: 'conn2.gets' }).click()
+    await expect(conn2.getByRole('status')).toContainText(">>> conn2.gets('n')\n99")
+    await conn2.getByRole('button', { name: 'conn2.cas' }).click()
+    await expect(conn2.getByRole('status')).toContainText(">>> conn2.cas('n', 100)\nTrue")
+  })
+})

@@ -1,5 +1,5 @@
 // The playground's cards, in the tutorial's order: what each teaches and which fields it asks for.
-import { TTL_DEMO_SECONDS, type Op } from './commands.ts'
+import { TTL_DEMO_SECONDS, type CardId, type Op } from './commands.ts'
 
 export interface Field {
   name: 'key' | 'val' | 'ttl' | 'keys' | 'pairs' | 'delta'
@@ -38,14 +38,14 @@ export const CARDS: Card[] = [
   { op: 'prepend', page: '/memcache', title: 'prepend', lesson: 'Adds text before the stored value; False when the key is missing.', fields: [key, { name: 'val', label: 'Text' }], submit: 'Run prepend' },
   { op: 'incr', page: '/memcache', title: 'incr', lesson: 'Adds to a number stored as a key; None when the key is missing.', fields: [key, { name: 'delta', label: 'By (default 1)', inputmode: 'numeric' }], submit: 'Run incr' },
   { op: 'decr', page: '/memcache', title: 'decr', lesson: 'Subtracts from a number; memcached never goes below 0.', fields: [key, { name: 'delta', label: 'By (default 1)', inputmode: 'numeric' }], submit: 'Run decr' },
-  { op: 'gets', page: '/cas', title: 'gets / cas', lesson: 'gets reads a value with its CAS token; cas then writes only if nobody changed the key since.', fields: [key], submit: 'Run gets' },
   { op: 'ttl_demo', page: '/memcache', title: 'Expiry', lesson: `Sets a key with a ${TTL_DEMO_SECONDS}-second TTL and reads it back at once. The card then shows the time left; get it again once it has run out: it is gone.`, fields: [{ ...key, placeholder: 'temp' }, val], submit: `Set with a ${TTL_DEMO_SECONDS} s TTL` },
-  { op: 'cas_race', page: '/cas', title: 'Two clients, one CAS', lesson: 'The tutorial\'s two-terminal demo as a lost update that CAS prevents: clients A and B both read the number and both write it plus one. A\'s cas stores; B\'s is refused because the key changed, so B reads again and retries: no increment is lost.', fields: [{ ...key, placeholder: 'n' }], submit: 'Run the race' }
+  { op: 'cas_race', page: '/cas', title: 'Two clients, one CAS', lesson: 'The summary of the lesson above, in one click: conn1 and conn2 both read the number and both write it plus one. conn1\'s cas stores; conn2\'s is refused because the key changed, so conn2 reads again and retries: no increment is lost.', fields: [{ ...key, placeholder: 'n' }], submit: 'Run the race' }
 ]
 
-/** The chapter page that shows a card (an unknown card: the client API's). */
-export function pageOf (op: Op | null): PlaygroundPage {
-  return CARDS.find((c) => c.op === op)?.page ?? '/memcache'
+/** The chapter page that shows a card (the two clients are chapter 3's; an unknown card: the client API's). */
+export function pageOf (card: CardId | null): PlaygroundPage {
+  if (card === 'conn1' || card === 'conn2') return '/cas'
+  return CARDS.find((c) => c.op === card)?.page ?? '/memcache'
 }
 
 export function cardsOn (page: PlaygroundPage): Card[] {

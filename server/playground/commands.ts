@@ -15,6 +15,10 @@ export const TTL_DEMO_SECONDS = 2
 
 export const OPS = ['set', 'get', 'add', 'replace', 'set_multi', 'get_multi', 'delete', 'delete_multi', 'append', 'prepend', 'incr', 'decr', 'gets', 'cas', 'ttl_demo', 'cas_race'] as const
 export type Op = typeof OPS[number]
+/** The CAS lesson's two clients, side by side: each has its own gets and cas (and conn1 the first set). */
+export const CLIENT_CARDS = ['conn1', 'conn2'] as const
+/** Where a run is shown: an op's own card, or one of the two clients. */
+export type CardId = Op | typeof CLIENT_CARDS[number]
 
 export interface PlaygroundInput {
   op?: string
@@ -30,7 +34,7 @@ export interface PlaygroundInput {
 }
 
 export interface TranscriptLine {
-  /** Who speaks, in the CAS race: 'client A' / 'client B'; otherwise absent. */
+  /** Who speaks, when the call itself does not say (absent in every transcript the playground makes now). */
   actor?: string
   call: string
   result: string
@@ -42,7 +46,7 @@ export interface TranscriptLine {
 export interface Transcript {
   op: Op
   /** The card that shows it. */
-  card: Op
+  card: CardId
   lines: TranscriptLine[]
   /** Node of each key the command touched: as typed, as stored (namespace included), and the node. */
   nodes: Array<{ key: string, stored: string, node: string }>
@@ -70,18 +74,25 @@ export function knownOp (op: string | undefined): Op | undefined {
   return OPS.find((o) => o === op)
 }
 
-/** The card that shows a run: the one it was sent from (cas belongs to the gets card). */
-export function cardOf (input: PlaygroundInput): Op | null {
+export function knownCard (card: string | undefined): CardId | undefined {
+  return knownOp(card) ?? CLIENT_CARDS.find((c) => c === card)
+}
+
+/** The card that shows a run: the one it was sent from (gets and cas without one: conn1's, chapter 3's first client). */
+export function cardOf (input: PlaygroundInput): CardId | null {
   const op = knownOp(input.op)
   if (!op) return null
-  return knownOp(input.card) ?? (op === 'cas' ? 'gets' : op)
+  return knownCard(input.card) ?? (op === 'cas' || op === 'gets' ? 'conn1' : op)
 }
 
 export async function runCommand (ctx: CommandContext, input: PlaygroundInput): Promise<Transcript> {
   const op = knownOp(input.op)
   if (!op) throw new PlaygroundInputError(`Unknown command${input.op ? ` "${input.op.slice(0, 40)}"` : ''}.`)
   const card = cardOf(input)!
-  const mc = ctx.a
+  // The tutorial's client is `conn`; in its CAS lesson, two scripts with `conn1` and `conn2`, the
+  // second one on connections of its own (client B).
+  const name = clientName(card)
+  const mc = card === 'conn2' ? ctx.b : ctx.a
   const t: Transcript = { op, card, lines: [], nodes: [] }
   const repr = (value: Shown) => reprLimited(value)
   const show = (value: Shown) => repr(value).text
@@ -115,49 +126,51 @@ export async function runCommand (ctx: CommandContext, input: PlaygroundInput): 
         const value = requireValue(input.val)
         const ttl = optionalTtl(input.ttl)
         const stored = track(key)
-        await call(`mc.${op}(${show(key)}, ${show(value)}${ttl ? `, ${ttl}` : ''})`, () => mc[op](stored, value, ttlOf(ttl)))
+        await call(`${name}.${op}(${show(key)}, ${show(value)}${ttl ? `, ${ttl}` : ''})`, () => mc[op](stored, value, ttlOf(ttl)))
         if (ttl > ctx.maxTtlSeconds) t.lines.at(-1)!.note = `kept ${ctx.maxTtlSeconds} s at most in the playground`
         break
       }
       case 'get': {
         const key = requireKey(input.key)
         const stored = track(key)
-        await call(`mc.get(${show(key)})`, () => mc.get(stored) as Promise<Shown>)
+        await call(`${name}.get(${show(key)})`, () => mc.get(stored) as Promise<Shown>)
         break
       }
       case 'append': case 'prepend': {
         const key = requireKey(input.key)
         const text = requireText(input.val)
         const stored = track(key)
-        await call(`mc.${op}(${show(key)}, ${show(text)})`, () => concatWithinLimit(mc, op, stored, text))
+        await call(`${name}.${op}(${show(key)}, ${show(text)})`, () => concatWithinLimit(mc, op, stored, text))
         break
       }
       case 'incr': case 'decr': {
         const key = requireKey(input.key)
         const delta = optionalDelta(input.delta)
         const stored = track(key)
-        const result = await call(`mc.${op}(${show(key)}${delta !== 1 ? `, ${delta}` : ''})`, () => mc[op](stored, delta) as Promise<Shown>)
+        const result = await call(`${name}.${op}(${show(key)}${delta !== 1 ? `, ${delta}` : ''})`, () => mc[op](stored, delta) as Promise<Shown>)
         if (result === undefined) t.lines.at(-1)!.note = 'the key does not exist'
         break
       }
       case 'delete': {
         const key = requireKey(input.key)
         const stored = track(key)
-        await call(`mc.delete(${show(key)})`, () => mc.delete(stored))
+        // python-memcached's delete answers 1 whether or not the key was there (0 only on a server error).
+        const deleted = await mc.delete(stored)
+        t.lines.push({ call: `${name}.delete(${show(key)})`, result: '1', ...(deleted ? {} : { note: 'the key was not there: python-memcached says 1 all the same' }) })
         break
       }
       case 'set_multi': {
         const pairs = parsePairs(input.pairs)
         const ttl = optionalTtl(input.ttl)
         const entries = pairs.map(([k, v]) => [track(k), v] as [string, string | number | bigint])
-        await call(`mc.set_multi(${show(new Map(pairs))}${ttl ? `, ${ttl}` : ''})`, async () => (await mc.setMulti(entries, ttlOf(ttl))).map((k) => k.slice(ctx.namespace.keyPrefix.length)))
+        await call(`${name}.set_multi(${show(new Map(pairs))}${ttl ? `, ${ttl}` : ''})`, async () => (await mc.setMulti(entries, ttlOf(ttl))).map((k) => k.slice(ctx.namespace.keyPrefix.length)))
         break
       }
       case 'get_multi': {
         const keys = parseKeys(input.keys)
         const stored = keys.map(track)
         let omitted = 0
-        await call(`mc.get_multi(${show(keys)})`, async () => {
+        await call(`${name}.get_multi(${show(keys)})`, async () => {
           const found = await mc.getMulti(stored)
           // In the order asked, as a dict comprehension over the keys would print them; at most MAX_READ_BYTES of values.
           const shown = new Map<string, Shown>()
@@ -180,14 +193,15 @@ export async function runCommand (ctx: CommandContext, input: PlaygroundInput): 
       case 'delete_multi': {
         const keys = parseKeys(input.keys)
         const stored = keys.map(track)
-        await call(`mc.delete_multi(${show(keys)})`, () => mc.deleteMulti(stored))
+        // delete_multi answers 1 when every node answered, found or not.
+        await call(`${name}.delete_multi(${show(keys)})`, async () => { await mc.deleteMulti(stored); return 1 })
         break
       }
       case 'gets': {
         const key = requireKey(input.key)
         const stored = track(key)
         let token: Buffer | undefined
-        await call(`mc.gets(${show(key)})`, async () => {
+        await call(`${name}.gets(${show(key)})`, async () => {
           const found = await mc.gets(stored)
           token = found?.cas
           return found?.value as Shown
@@ -205,7 +219,7 @@ export async function runCommand (ctx: CommandContext, input: PlaygroundInput): 
         if (!input.token || !/^[0-9a-f]{16}$/.test(input.token)) throw new PlaygroundInputError('Run gets first: cas needs the token it returned.')
         const stored = track(key)
         const result = await mc.compareAndSwap(stored, value, Buffer.from(input.token, 'hex'), ctx.maxTtlSeconds)
-        t.lines.push({ call: `mc.cas(${show(key)}, ${show(value)})`, result: show(result === 'stored'), ...(result === 'stored' ? {} : { note: result === 'exists' ? 'someone changed the key since gets' : 'the key is gone' }) })
+        t.lines.push({ call: `${name}.cas(${show(key)}, ${show(value)})`, result: show(result === 'stored'), ...(result === 'stored' ? {} : { note: result === 'exists' ? 'someone changed the key since gets' : 'the key is gone' }) })
         t.key = key
         break
       }
@@ -213,9 +227,9 @@ export async function runCommand (ctx: CommandContext, input: PlaygroundInput): 
         const key = requireKey(input.key)
         const value = requireValue(input.val || 'short-lived')
         const stored = track(key)
-        await call(`mc.set(${show(key)}, ${show(value)}, ${TTL_DEMO_SECONDS})`, () => mc.set(stored, value, TTL_DEMO_SECONDS))
+        await call(`${name}.set(${show(key)}, ${show(value)}, ${TTL_DEMO_SECONDS})`, () => mc.set(stored, value, TTL_DEMO_SECONDS))
         t.expiresAt = Date.now() + TTL_DEMO_SECONDS * 1000
-        await call(`mc.get(${show(key)})`, () => mc.get(stored) as Promise<Shown>, { note: `expires in ${TTL_DEMO_SECONDS} s` })
+        await call(`${name}.get(${show(key)})`, () => mc.get(stored) as Promise<Shown>, { note: `expires in ${TTL_DEMO_SECONDS} s` })
         t.key = key
         break
       }
@@ -240,26 +254,31 @@ async function casRace (ctx: CommandContext, t: Transcript, key: string, track: 
   const { a, b } = ctx
   const stored = track(key)
   const show = (value: Shown) => reprLimited(value).text
-  const current = await call(`mc.get(${show(key)})`, () => a.get(stored) as Promise<Shown>)
+  const current = await call(`conn1.get(${show(key)})`, () => a.get(stored) as Promise<Shown>)
   if (typeof current !== 'number') {
-    await call(`mc.set(${show(key)}, 0)`, () => a.set(stored, 0, ctx.maxTtlSeconds), { note: current === undefined ? 'start from 0' : 'not a number: start from 0' })
+    await call(`conn1.set(${show(key)}, 0)`, () => a.set(stored, 0, ctx.maxTtlSeconds), { note: current === undefined ? 'start from 0' : 'not a number: start from 0' })
   }
   const readA = await a.gets(stored)
-  await call(`mc.gets(${show(key)})`, async () => readA?.value as Shown, { actor: 'client A' })
+  await call(`conn1.gets(${show(key)})`, async () => readA?.value as Shown)
   const readB = await b.gets(stored)
-  await call(`mc.gets(${show(key)})`, async () => readB?.value as Shown, { actor: 'client B' })
+  await call(`conn2.gets(${show(key)})`, async () => readB?.value as Shown)
   if (!readA || !readB || typeof readA.value !== 'number' || typeof readB.value !== 'number') {
     throw new PlaygroundInputError('The key changed during the race; run it again.')
   }
   const next = readA.value + 1
-  await call(`mc.cas(${show(key)}, ${next})`, () => a.cas(stored, next, readA.cas, ctx.maxTtlSeconds), { actor: 'client A', note: 'first to write: stored' })
-  await call(`mc.cas(${show(key)}, ${readB.value + 1})`, () => b.cas(stored, readB.value as number + 1, readB.cas, ctx.maxTtlSeconds), { actor: 'client B', note: 'refused: the key changed since its gets' })
+  await call(`conn1.cas(${show(key)}, ${next})`, () => a.cas(stored, next, readA.cas, ctx.maxTtlSeconds), { note: 'first to write: stored' })
+  await call(`conn2.cas(${show(key)}, ${readB.value + 1})`, () => b.cas(stored, readB.value as number + 1, readB.cas, ctx.maxTtlSeconds), { note: 'refused: the key changed since its gets' })
   const again = await b.gets(stored)
-  await call(`mc.gets(${show(key)})`, async () => again?.value as Shown, { actor: 'client B', note: 'B reads again' })
+  await call(`conn2.gets(${show(key)})`, async () => again?.value as Shown, { note: 'B reads again' })
   if (!again || typeof again.value !== 'number') throw new PlaygroundInputError('The key changed during the race; run it again.')
   const retry = again.value + 1
-  await call(`mc.cas(${show(key)}, ${retry})`, () => b.cas(stored, retry, again.cas, ctx.maxTtlSeconds), { actor: 'client B', note: 'stored: both increments kept' })
-  await call(`mc.get(${show(key)})`, () => a.get(stored) as Promise<Shown>)
+  await call(`conn2.cas(${show(key)}, ${retry})`, () => b.cas(stored, retry, again.cas, ctx.maxTtlSeconds), { note: 'stored: both increments kept' })
+  await call(`conn1.get(${show(key)})`, () => a.get(stored) as Promise<Shown>)
+}
+
+/** conn1 and conn2 are the CAS lesson's two clients; every other card speaks as the tutorial's conn. */
+function clientName (card: CardId): string {
+  return card === 'conn1' || card === 'conn2' ? card : 'conn'
 }
 
 /** "node 1 (127.0.0.1:11216, weight 3)": which of the pool's weighted nodes, as the cluster page numbers them. */

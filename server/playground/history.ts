@@ -5,7 +5,7 @@
 // session view must stay one memcached command.
 import { setTimeout } from 'node:timers/promises'
 import type { MemcacheClient } from '@memcache-session/client'
-import { knownOp, type Op, type PlaygroundInput, type Transcript } from './commands.ts'
+import { knownCard, type CardId, type PlaygroundInput, type Transcript } from './commands.ts'
 
 /** Runs kept. */
 export const HISTORY_LENGTH = 12
@@ -20,13 +20,13 @@ export interface HistoryEntry {
   at: number
   transcript?: Transcript
   /** A run refused before it reached memcached (bad input), shown next to its card. */
-  error?: { card: Op | null, message: string }
+  error?: { card: CardId | null, message: string }
 }
 
 export interface History {
   entries: HistoryEntry[]
   /** The fields last sent from each card. */
-  forms: Partial<Record<Op, PlaygroundInput>>
+  forms: Partial<Record<CardId, PlaygroundInput>>
   /** The newest expiry demo, kept apart so that the runs after it cannot push it out. */
   demo?: { key: string, expiresAt: number }
 }
@@ -108,7 +108,7 @@ function parseHistory (text: string): History {
   }
   if (typeof forms === 'object' && forms !== null) {
     for (const [card, fields] of Object.entries(forms)) {
-      const op = knownOp(card)
+      const op = knownCard(card)
       if (op && typeof fields === 'object' && fields !== null) history.forms[op] = keptFields(fields as PlaygroundInput)
     }
   }

@@ -7,7 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { CSRF_FIELD, csrfToken, type Session } from '@memcache-session/fastify'
 import { isNodeFailure } from '@memcache-session/client'
 import { cardsOn, pageOf, type PlaygroundPage } from '../playground/cards.ts'
-import { cardOf, runCommand, TTL_DEMO_SECONDS, type Op, type PlaygroundInput } from '../playground/commands.ts'
+import { cardOf, CLIENT_CARDS, runCommand, TTL_DEMO_SECONDS, type CardId, type PlaygroundInput, type Transcript } from '../playground/commands.ts'
 import { emptyHistory, HISTORY_LENGTH, loadHistory, recordRun, type History } from '../playground/history.ts'
 import { keysNamed, MAX_MULTI_KEYS, MAX_VALUE_BYTES, PlaygroundInputError } from '../playground/input.ts'
 import { MAX_KEY_BYTES, visitorNamespace, type Namespace } from '../playground/namespace.ts'
@@ -18,7 +18,7 @@ import { playgroundFormSchema } from '../schemas/playground.ts'
 /** A refusal answered at once (no redirect): nothing ran, nothing was recorded. */
 interface Refusal {
   status: number
-  card: Op | null
+  card: CardId | null
   message: string
   form: PlaygroundInput
 }
@@ -28,6 +28,10 @@ export default async function playgroundRoutes (app: FastifyInstance) {
   // The playground's own pool when configured (see README), else the session cluster; client B is
   // the tutorial's second terminal, with connections of its own (playground/pool.ts).
   const { a: clientA, b: clientB } = app.playgroundPool!
+  // The connect line the transcripts start from, as the tutorial writes it: ['host:port'], or with
+  // weights [('host:port', 4), ...].
+  const weighted = clientA.nodes.some((n) => n.address.weight !== 1)
+  const serverList = `[${clientA.nodes.map((n) => (weighted ? `('${n.label}', ${n.address.weight})` : `'${n.label}'`)).join(', ')}]`
   const limiter = new KeyRateLimiter(config.playgroundKeysPerMinute)
   const namespaceOf = (session: Session): Namespace => visitorNamespace(config.cookieSecrets[0]!, session.id)
 
@@ -42,6 +46,7 @@ export default async function playgroundRoutes (app: FastifyInstance) {
       csrf: csrfToken(config.cookieSecrets, session.id),
       csrfField: CSRF_FIELD,
       pg: {
+        serverList,
         keyPrefix: namespace.keyPrefix,
         maxKeyBytes: MAX_KEY_BYTES,
         maxValueKiB: MAX_VALUE_BYTES / 1024,
@@ -55,6 +60,8 @@ export default async function playgroundRoutes (app: FastifyInstance) {
         historyLength: HISTORY_LENGTH,
         flash: refusal ? { card: refusal.card, message: refusal.message } : (last?.error ?? null),
         forms,
+        // Chapter 3's two clients: each one's own runs, and the token its newest gets returned.
+        clients: page === '/cas' ? CLIENT_CARDS.map((id) => clientPanel(history, id)) : [],
         now: Date.now()
       }
     })
@@ -114,7 +121,14 @@ export default async function playgroundRoutes (app: FastifyInstance) {
 }
 
 function latestPerCard (history: History) {
-  const latest: Partial<Record<Op, NonNullable<History['entries'][number]['transcript']>>> = {}
+  const latest: Partial<Record<CardId, NonNullable<History['entries'][number]['transcript']>>> = {}
   for (const entry of history.entries) if (entry.transcript) latest[entry.transcript.card] = entry.transcript
   return latest
+}
+
+/** One of chapter 3's clients: its last runs, oldest first, and what its cas form sends back. */
+function clientPanel (history: History, id: CardId) {
+  const runs = history.entries.flatMap((e) => (e.transcript?.card === id ? [e.transcript] : [])).slice(-6)
+  const gets = runs.findLast((t: Transcript) => t.op === 'gets')
+  return { id, runs, token: gets?.token ?? null, key: gets?.key ?? null }
 }

@@ -155,7 +155,7 @@ test('the playground runs a command on its own nodes', async () => {
   const before = await playgroundItems()
   const page = await visitor.submit('/memcache', { op: 'set', key: 'lesson', val: "'one'" })
   const transcript = unescapeHtml(/<section class="card console"[^]*?<\/section>/.exec(page)?.[0].replace(/<[^>]+>/g, '') ?? 'no console on the page')
-  assert.ok(transcript.includes(">>> mc.set('lesson', 'one')\nTrue"), `the console shows the call and its answer; it shows: ${transcript.replace(/\s+/g, ' ')}`)
+  assert.ok(transcript.includes(">>> conn.set('lesson', 'one')\nTrue"), `the console shows the call and its answer; it shows: ${transcript.replace(/\s+/g, ' ')}`)
   // The key, and the console's history kept beside the visitor's keys: on the playground's nodes.
   const items = await playgroundItems()
   assert.ok(items > before, `the playground's nodes hold ${items} items, ${before} before the command`)

@@ -17,7 +17,7 @@ export class PlaygroundVisitor extends Visitor {
       headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `uc=${this.cookie}` },
       payload: new URLSearchParams({ _csrf: this.csrf!, ...fields }).toString()
     })
-    const card = fields.card ?? (fields.op === 'cas' ? 'gets' : fields.op)
+    const card = fields.card ?? (fields.op === 'cas' || fields.op === 'gets' ? 'conn1' : fields.op)
     if (post.statusCode !== 303) return { status: post.statusCode, ...readCard(post.body, card), body: post.body, post }
     // Back to the chapter page that shows the card: the client API's, or the CAS chapter's.
     const location = post.headers.location as string
@@ -29,12 +29,14 @@ export class PlaygroundVisitor extends Visitor {
 
 /** The newest result and the error shown in one card of the page (or at the top, for no card). */
 export function readCard (body: string, card: string | undefined) {
-  const section = new RegExp(`<section class="card playground-card" id="${card}"[\\s\\S]*?</section>`).exec(body)?.[0] ?? ''
+  const section = new RegExp(`<section class="(?:card playground-card|client)" id="${card}"[\\s\\S]*?</section>`).exec(body)?.[0] ?? ''
   const pre = /<div class="transcript"[\s\S]*?<pre>([\s\S]*?)<\/pre>/.exec(section)
   const text = pre ? unescapeHtml(pre[1]!.replace(/<[^>]+>/g, '')) : ''
   const nodes = /<p class="nodes-served">([\s\S]*?)<\/p>/.exec(section)?.[1]?.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim() ?? ''
   const error = /<p class="error" role="alert"[^>]*>(.*?)<\/p>/.exec(section)?.[1] ?? /<p class="error" role="alert">(.*?)<\/p>/.exec(body)?.[1] ?? null
-  return { lines: text.split('\n').filter(Boolean), nodes, error: error && unescapeHtml(error) }
+  // A client panel starts with its connect line: the runs follow it.
+  const lines = text.split('\n').filter((line) => line && !/^>>> conn\d = memcache\.Client\(/.test(line))
+  return { lines, nodes, error: error && unescapeHtml(error) }
 }
 
 /** The visitor's key prefix, `pg:<16 hex>:`, as the client API page states it. */

@@ -15,27 +15,29 @@ test('the playground runs every tutorial call', async (t) => {
   }
   // Chapter 3 has the tutorial's CAS lesson.
   const cas = (await v.get('/cas')).body
-  for (const op of ['gets', 'cas_race']) assert.match(cas, new RegExp(`id="${op}"`), op)
+  for (const id of ['conn1', 'conn2', 'cas_race']) assert.match(cas, new RegExp(`id="${id}"`), id)
 
   const expectations: Array<[Record<string, string>, string[]]> = [
-    [{ op: 'set', key: 'k', val: "'v'" }, [">>> mc.set('k', 'v')", 'True']],
-    [{ op: 'get', key: 'k' }, [">>> mc.get('k')", "'v'"]],
-    [{ op: 'add', key: 'k', val: 'other' }, [">>> mc.add('k', 'other')", 'False']],
-    [{ op: 'replace', key: 'k', val: 'v2' }, [">>> mc.replace('k', 'v2')", 'True']],
-    [{ op: 'replace', key: 'absent', val: 'x' }, [">>> mc.replace('absent', 'x')", 'False']],
-    [{ op: 'set', key: 'n', val: '10', ttl: '60' }, [">>> mc.set('n', 10, 60)", 'True']],
-    [{ op: 'incr', key: 'n' }, [">>> mc.incr('n')", '11']],
-    [{ op: 'decr', key: 'n', delta: '100' }, [">>> mc.decr('n', 100)", '0']],
-    [{ op: 'incr', key: 'nothing' }, [">>> mc.incr('nothing')", 'None  # the key does not exist']],
-    [{ op: 'append', key: 'k', val: '!' }, [">>> mc.append('k', '!')", 'True']],
-    [{ op: 'prepend', key: 'k', val: '¡' }, [">>> mc.prepend('k', '¡')", 'True']],
-    [{ op: 'get', key: 'k' }, [">>> mc.get('k')", "'¡v2!'"]],
-    [{ op: 'set_multi', pairs: 'a=1\nb=two\nc=\'3\'' }, [">>> mc.set_multi({'a': 1, 'b': 'two', 'c': '3'})", '[]']],
-    [{ op: 'get_multi', keys: 'a b c missing' }, [">>> mc.get_multi(['a', 'b', 'c', 'missing'])", "{'a': 1, 'b': 'two', 'c': '3'}"]],
-    [{ op: 'delete_multi', keys: 'a, b' }, [">>> mc.delete_multi(['a', 'b'])", 'True']],
-    [{ op: 'get_multi', keys: 'a b c' }, [">>> mc.get_multi(['a', 'b', 'c'])", "{'c': '3'}"]],
-    [{ op: 'delete', key: 'k' }, [">>> mc.delete('k')", 'True']],
-    [{ op: 'get', key: 'k' }, [">>> mc.get('k')", 'None']]
+    [{ op: 'set', key: 'k', val: "'v'" }, [">>> conn.set('k', 'v')", 'True']],
+    [{ op: 'get', key: 'k' }, [">>> conn.get('k')", "'v'"]],
+    [{ op: 'add', key: 'k', val: 'other' }, [">>> conn.add('k', 'other')", 'False']],
+    [{ op: 'replace', key: 'k', val: 'v2' }, [">>> conn.replace('k', 'v2')", 'True']],
+    [{ op: 'replace', key: 'absent', val: 'x' }, [">>> conn.replace('absent', 'x')", 'False']],
+    [{ op: 'set', key: 'n', val: '10', ttl: '60' }, [">>> conn.set('n', 10, 60)", 'True']],
+    [{ op: 'incr', key: 'n' }, [">>> conn.incr('n')", '11']],
+    [{ op: 'decr', key: 'n', delta: '100' }, [">>> conn.decr('n', 100)", '0']],
+    [{ op: 'incr', key: 'nothing' }, [">>> conn.incr('nothing')", 'None  # the key does not exist']],
+    [{ op: 'append', key: 'k', val: '!' }, [">>> conn.append('k', '!')", 'True']],
+    [{ op: 'prepend', key: 'k', val: '¡' }, [">>> conn.prepend('k', '¡')", 'True']],
+    [{ op: 'get', key: 'k' }, [">>> conn.get('k')", "'¡v2!'"]],
+    [{ op: 'set_multi', pairs: 'a=1\nb=two\nc=\'3\'' }, [">>> conn.set_multi({'a': 1, 'b': 'two', 'c': '3'})", '[]']],
+    [{ op: 'get_multi', keys: 'a b c missing' }, [">>> conn.get_multi(['a', 'b', 'c', 'missing'])", "{'a': 1, 'b': 'two', 'c': '3'}"]],
+    [{ op: 'delete_multi', keys: 'a, b' }, [">>> conn.delete_multi(['a', 'b'])", '1']],
+    [{ op: 'get_multi', keys: 'a b c' }, [">>> conn.get_multi(['a', 'b', 'c'])", "{'c': '3'}"]],
+    [{ op: 'delete', key: 'k' }, [">>> conn.delete('k')", '1']],
+    // python-memcached says 1 for a key that is not there too.
+    [{ op: 'delete', key: 'k' }, [">>> conn.delete('k')", '1  # the key was not there: python-memcached says 1 all the same']],
+    [{ op: 'get', key: 'k' }, [">>> conn.get('k')", 'None']]
   ]
   for (const [fields, lines] of expectations) {
     const result = await v.run(fields)
@@ -62,36 +64,37 @@ test('gets / cas, the two-client race, and the TTL demo', async (t) => {
   await v.run({ op: 'set', key: 'n', val: '1' })
 
   const gets = await v.run({ op: 'gets', key: 'n' })
-  assert.equal(gets.lines[1]!.split('  #')[0], '1')
+  assert.deepEqual(gets.lines, [">>> conn1.gets('n')", '1  # CAS token 1'])
   const token = /name="token" value="([0-9a-f]{16})"/.exec(gets.body)![1]!
-  assert.deepEqual((await v.run({ op: 'cas', key: 'n', val: '100', token })).lines, [">>> mc.cas('n', 100)", 'True'])
-  assert.deepEqual((await v.run({ op: 'cas', key: 'n', val: '200', token })).lines, [">>> mc.cas('n', 200)", 'False  # someone changed the key since gets'])
+  // conn1's panel keeps its gets above its cas.
+  assert.deepEqual((await v.run({ op: 'cas', key: 'n', val: '100', token })).lines.slice(-4), [">>> conn1.gets('n')", '1  # CAS token 1', ">>> conn1.cas('n', 100)", 'True'])
+  assert.deepEqual((await v.run({ op: 'cas', key: 'n', val: '200', token })).lines.slice(-2), [">>> conn1.cas('n', 200)", 'False  # someone changed the key since gets'])
   assert.match((await v.run({ op: 'cas', key: 'n', val: '1' })).error!, /Run gets first/)
 
   // The race always changes the value: both clients add one, B's first cas is refused and its retry kept.
   const race = await v.run({ op: 'cas_race', key: 'race' })
   assert.deepEqual(race.lines, [
-    ">>> mc.get('race')", 'None',
-    ">>> mc.set('race', 0)", 'True  # start from 0',
-    "client A >>> mc.gets('race')", '0',
-    "client B >>> mc.gets('race')", '0',
-    "client A >>> mc.cas('race', 1)", 'True  # first to write: stored',
-    "client B >>> mc.cas('race', 1)", 'False  # refused: the key changed since its gets',
-    "client B >>> mc.gets('race')", '1  # B reads again',
-    "client B >>> mc.cas('race', 2)", 'True  # stored: both increments kept',
-    ">>> mc.get('race')", '2'
+    ">>> conn1.get('race')", 'None',
+    ">>> conn1.set('race', 0)", 'True  # start from 0',
+    ">>> conn1.gets('race')", '0',
+    ">>> conn2.gets('race')", '0',
+    ">>> conn1.cas('race', 1)", 'True  # first to write: stored',
+    ">>> conn2.cas('race', 1)", 'False  # refused: the key changed since its gets',
+    ">>> conn2.gets('race')", '1  # B reads again',
+    ">>> conn2.cas('race', 2)", 'True  # stored: both increments kept',
+    ">>> conn1.get('race')", '2'
   ])
   const again = await v.run({ op: 'cas_race', key: 'race' })
-  assert.deepEqual(again.lines.slice(-2), [">>> mc.get('race')", '4'])
+  assert.deepEqual(again.lines.slice(-2), [">>> conn1.get('race')", '4'])
   // A key holding text (here, after `set n 10` then `append n abc`) starts the race from 0 again.
   await v.run({ op: 'set', key: 'n', val: '10' })
   await v.run({ op: 'append', key: 'n', val: 'abc' })
   const broken = await v.run({ op: 'cas_race' })
-  assert.deepEqual(broken.lines.slice(0, 3), [">>> mc.get('n')", 'Traceback (most recent call last):', '  ...'])
+  assert.deepEqual(broken.lines.slice(0, 3), [">>> conn1.get('n')", 'Traceback (most recent call last):', '  ...'])
   assert.match(broken.lines[3]!, /^ValueError: invalid literal for int\(\) with base 10: b'10abc'/)
 
   const ttl = await v.run({ op: 'ttl_demo', key: 'temp', val: 'brief' })
-  assert.deepEqual(ttl.lines.slice(0, 4), [">>> mc.set('temp', 'brief', 2)", 'True', ">>> mc.get('temp')", "'brief'  # expires in 2 s"])
+  assert.deepEqual(ttl.lines.slice(0, 4), [">>> conn.set('temp', 'brief', 2)", 'True', ">>> conn.get('temp')", "'brief'  # expires in 2 s"])
   assert.match(ttl.body, /Time left for <code>temp<\/code>: <strong>about [12] s<\/strong>/)
   const started = Date.now()
   // "Get it now", from the expiry card: the result is shown in that card.
@@ -137,7 +140,7 @@ test('playground keys cannot reach sessions; bad input is answered next to its c
   // A server error is the line python-memcached's user sees.
   await v.run({ op: 'set', key: 'text', val: 'abc' })
   const nonNumeric = await v.run({ op: 'incr', key: 'text' })
-  assert.deepEqual(nonNumeric.lines, [">>> mc.incr('text')", 'Traceback (most recent call last):', '  ...', "ValueError: invalid literal for int() with base 10: b'CLIENT_ERROR cannot increment or decrement non-numeric value'"])
+  assert.deepEqual(nonNumeric.lines, [">>> conn.incr('text')", 'Traceback (most recent call last):', '  ...', "ValueError: invalid literal for int() with base 10: b'CLIENT_ERROR cannot increment or decrement non-numeric value'"])
   assert.equal(nonNumeric.error, null)
 
   v.csrf = 'forged'
@@ -152,4 +155,27 @@ test('PLAYGROUND=off removes the page and its link', async (t) => {
   assert.equal((await app.inject({ url: '/memcache' })).statusCode, 404)
   assert.equal((await app.inject({ method: 'POST', url: '/memcache', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'op=get&key=k' })).statusCode, 404)
   assert.doesNotMatch((await app.inject({ url: '/' })).body, /href="\/memcache"/)
+})
+
+test('chapter 3 by hand: conn1 and conn2 each gets n; conn1\'s cas is True, conn2\'s False; conn2 reads again and stores', async (t) => {
+  const cluster = await startCluster(t)
+  const app = await buildTestApp(t, cluster, UNLIMITED)
+  const v = new PlaygroundVisitor(app)
+  await v.run({ op: 'set', key: 'n', val: '9', card: 'conn1' })
+  const one = await v.run({ op: 'gets', key: 'n', card: 'conn1' })
+  const two = await v.run({ op: 'gets', key: 'n', card: 'conn2' })
+  const tokenOf = (body: string, client: string) => new RegExp(`<section class="client" id="${client}"[\\s\\S]*?name="token" value="([0-9a-f]{16})"`).exec(body)![1]!
+  // Both read 9 with the same version: the token is the item's, not the client's.
+  assert.equal(tokenOf(two.body, 'conn1'), tokenOf(two.body, 'conn2'))
+  assert.deepEqual(one.lines, [">>> conn1.set('n', 9)", 'True', ">>> conn1.gets('n')", `9  # CAS token ${BigInt('0x' + tokenOf(two.body, 'conn1'))}`])
+  const first = await v.run({ op: 'cas', key: 'n', val: '99', token: tokenOf(two.body, 'conn1'), card: 'conn1' })
+  assert.deepEqual(first.lines.slice(-2), [">>> conn1.cas('n', 99)", 'True'])
+  const second = await v.run({ op: 'cas', key: 'n', val: '100', token: tokenOf(first.body, 'conn2'), card: 'conn2' })
+  assert.deepEqual(second.lines.slice(-2), [">>> conn2.cas('n', 100)", 'False  # someone changed the key since gets'])
+  // conn2's panel still shows its gets above the refused cas.
+  assert.deepEqual(second.lines.slice(0, 2), [">>> conn2.gets('n')", second.lines[1]])
+  const again = await v.run({ op: 'gets', key: 'n', card: 'conn2' })
+  assert.match(again.lines.at(-1)!, /^99 {2}# CAS token \d+$/)
+  assert.deepEqual((await v.run({ op: 'cas', key: 'n', val: '100', token: tokenOf(again.body, 'conn2'), card: 'conn2' })).lines.slice(-2), [">>> conn2.cas('n', 100)", 'True'])
+  assert.equal(await app.playgroundPool!.a.get(`${namespacePrefix((await v.get('/memcache')).body)}n`), 100)
 })
