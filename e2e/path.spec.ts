@@ -94,3 +94,27 @@ test.describe('without JavaScript', () => {
     await expect(conn2.getByRole('status')).toContainText(">>> conn2.cas('n', 100)\nTrue")
   })
 })
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false })
+
+  test('chapter 2: a line typed in the console runs, as the tutorial types it', async ({ page }) => {
+    await page.goto('/memcache')
+    const console = page.getByRole('region', { name: 'Your console' })
+    await expect(console).toContainText(/>>> import memcache\n>>> conn = memcache\.Client\(\[\('127\.0\.0\.1:\d+', 4\), \('127\.0\.0\.1:\d+', 3\), \('127\.0\.0\.1:\d+', 1\), \('127\.0\.0\.1:\d+', 2\)\]\)/)
+    const line = page.getByRole('combobox', { name: 'Python line' }) // a text input with a list of past calls
+    await line.fill("conn.set('key5', 'value5')")
+    await line.press('Enter')
+    await expect(page).toHaveURL(/\/memcache#console$/)
+    await expect(console.locator('ol.history')).toContainText(">>> conn.set('key5', 'value5')\nTrue")
+    await expect(line).toHaveValue('') // an empty prompt after a run
+    await line.fill("conn.get_multi(['key5', 'key6'])")
+    await page.getByRole('button', { name: 'Run', exact: true }).click()
+    await expect(console.locator('ol.history')).toContainText(">>> conn.get_multi(['key5', 'key6'])\n{'key5': 'value5'}")
+    await line.fill('conn.flush_all()')
+    await line.press('Enter')
+    await expect(page.getByRole('alert')).toContainText("AttributeError: 'Client' object has no attribute 'flush_all'")
+    await expect(line).toHaveValue('conn.flush_all()') // kept, to be fixed
+    await expect(line).toHaveAttribute('aria-invalid', 'true')
+  })
+})

@@ -53,6 +53,8 @@ test('set → get → expire → get reads as one history', async ({ page }) => 
   await run('get', { Key: 'story' })
   await expect(await run('ttl_demo', { Key: 'temp', Value: 'brief' })).toContainText("'brief'")
   await expect(card('ttl_demo')).toContainText(/Time left for temp: about [12] s/)
+  // The countdown moves in place (a script; without it the page says it once), and ends without "0 s ago".
+  await expect(card('ttl_demo').locator('.ttl-left')).toHaveText('The TTL of temp has run out: memcached no longer returns it. Get it now to see None.', { timeout: 5000 })
   await expect(async () => {
     await card('ttl_demo').getByRole('button', { name: 'Get temp now' }).click()
     await expect(card('ttl_demo').getByRole('status')).toContainText(">>> conn.get('temp')\nNone", { timeout: 500 })

@@ -17,8 +17,8 @@ export const OPS = ['set', 'get', 'add', 'replace', 'set_multi', 'get_multi', 'd
 export type Op = typeof OPS[number]
 /** The CAS lesson's two clients, side by side: each has its own gets and cas (and conn1 the first set). */
 export const CLIENT_CARDS = ['conn1', 'conn2'] as const
-/** Where a run is shown: an op's own card, or one of the two clients. */
-export type CardId = Op | typeof CLIENT_CARDS[number]
+/** Where a run is shown: an op's own card, one of the two clients, or the console's input line. */
+export type CardId = Op | typeof CLIENT_CARDS[number] | 'console'
 
 export interface PlaygroundInput {
   op?: string
@@ -31,6 +31,8 @@ export interface PlaygroundInput {
   token?: string
   /** The card whose result area shows the run (the expiry card's "get it now" runs a get). */
   card?: string
+  /** The console's input line, as typed (console-line.ts reads it into the fields above). */
+  line?: string
 }
 
 export interface TranscriptLine {
@@ -75,7 +77,7 @@ export function knownOp (op: string | undefined): Op | undefined {
 }
 
 export function knownCard (card: string | undefined): CardId | undefined {
-  return knownOp(card) ?? CLIENT_CARDS.find((c) => c === card)
+  return knownOp(card) ?? CLIENT_CARDS.find((c) => c === card) ?? (card === 'console' ? 'console' : undefined)
 }
 
 /** The card that shows a run: the one it was sent from (gets and cas without one: conn1's, chapter 3's first client). */

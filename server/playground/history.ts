@@ -13,14 +13,14 @@ export const HISTORY_LENGTH = 12
 const MAX_HISTORY_BYTES = 96 * 1024
 /** Longest field value kept to refill a card (longer ones are not kept). */
 const MAX_KEPT_FIELD = 4096
-const FIELDS = ['key', 'val', 'ttl', 'keys', 'pairs', 'delta'] as const
+const FIELDS = ['key', 'val', 'ttl', 'keys', 'pairs', 'delta', 'line'] as const
 
 export interface HistoryEntry {
   /** ms since the epoch */
   at: number
   transcript?: Transcript
   /** A run refused before it reached memcached (bad input), shown next to its card. */
-  error?: { card: CardId | null, message: string }
+  error?: { card: CardId | null, message: string, field?: string }
 }
 
 export interface History {
@@ -68,6 +68,8 @@ export function withRun (history: History, entry: HistoryEntry, form: Playground
   const forms = { ...history.forms }
   // Only a card's own form refills it: not the cas form under gets, nor "get it now" in the expiry card.
   if (card && form.card === undefined && form.op === card) forms[card] = keptFields(form)
+  // The console's line comes back only when it was refused, to be fixed; after a run the prompt is empty.
+  if (card === 'console') forms.console = entry.error ? { line: form.line } : {}
   const t = entry.transcript
   const demo = t?.op === 'ttl_demo' && t.key && t.expiresAt ? { key: t.key, expiresAt: t.expiresAt } : history.demo
   return { entries: [...history.entries, entry].slice(-HISTORY_LENGTH), forms, ...(demo ? { demo } : {}) }

@@ -16,24 +16,30 @@ export const MAX_TTL = 30 * 24 * 3600
 export class PlaygroundInputError extends Error {
   override name = 'PlaygroundInputError'
   readonly statusCode = 400
+  /** The form field at fault, so the page marks that one field invalid (none: the command as a whole). */
+  readonly field: string | undefined
+  constructor (message: string, field?: string) {
+    super(message)
+    this.field = field
+  }
 }
 
 export function requireKey (key: string | undefined): string {
-  if (!key) throw new PlaygroundInputError('Enter a key.')
+  if (!key) throw new PlaygroundInputError('Enter a key.', 'key')
   const bytes = Buffer.byteLength(key)
-  if (bytes > MAX_KEY_BYTES) throw new PlaygroundInputError(`The key is ${bytes} bytes; playground keys may have at most ${MAX_KEY_BYTES} (memcached's 250 less your namespace prefix).`)
+  if (bytes > MAX_KEY_BYTES) throw new PlaygroundInputError(`The key is ${bytes} bytes; playground keys may have at most ${MAX_KEY_BYTES} (memcached's 250 less your namespace prefix).`, 'key')
   try {
     encodeKey(key)
   } catch (error) {
-    if (error instanceof InvalidKeyError) throw new PlaygroundInputError(`That key cannot be used: ${error.message}.`)
+    if (error instanceof InvalidKeyError) throw new PlaygroundInputError(`That key cannot be used: ${error.message}.`, 'key')
     throw error
   }
   return key
 }
 
 export function requireText (value: string | undefined): string {
-  if (value === undefined) throw new PlaygroundInputError('Enter a value.')
-  if (Buffer.byteLength(value) > MAX_VALUE_BYTES) throw new PlaygroundInputError(`The value is over ${MAX_VALUE_BYTES / 1024} KiB, the playground's limit.`)
+  if (value === undefined) throw new PlaygroundInputError('Enter a value.', 'val')
+  if (Buffer.byteLength(value) > MAX_VALUE_BYTES) throw new PlaygroundInputError(`The value is over ${MAX_VALUE_BYTES / 1024} KiB, the playground's limit.`, 'val')
   return value
 }
 
@@ -43,35 +49,35 @@ export function requireValue (value: string | undefined): string | number | bigi
 
 export function optionalTtl (ttl: string | undefined): number {
   if (ttl === undefined || ttl.trim() === '') return 0
-  if (!/^\d+$/.test(ttl.trim()) || Number(ttl) > MAX_TTL) throw new PlaygroundInputError(`The TTL must be a whole number of seconds from 0 to ${MAX_TTL} (30 days).`)
+  if (!/^\d+$/.test(ttl.trim()) || Number(ttl) > MAX_TTL) throw new PlaygroundInputError(`The TTL must be a whole number of seconds from 0 to ${MAX_TTL} (30 days).`, 'ttl')
   return Number(ttl)
 }
 
 export function optionalDelta (delta: string | undefined): number | bigint {
   if (delta === undefined || delta.trim() === '') return 1
-  if (!/^\d{1,20}$/.test(delta.trim()) || BigInt(delta) > 0xffffffffffffffffn) throw new PlaygroundInputError('The amount must be a whole number from 0 to 2^64-1.')
+  if (!/^\d{1,20}$/.test(delta.trim()) || BigInt(delta) > 0xffffffffffffffffn) throw new PlaygroundInputError('The amount must be a whole number from 0 to 2^64-1.', 'delta')
   const big = BigInt(delta)
   return big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big
 }
 
 export function parseKeys (text: string | undefined): string[] {
   const keys = (text ?? '').split(/[\s,]+/).filter(Boolean)
-  if (keys.length === 0) throw new PlaygroundInputError('Enter one or more keys, separated by spaces or commas.')
-  if (keys.length > MAX_MULTI_KEYS) throw new PlaygroundInputError(`At most ${MAX_MULTI_KEYS} keys at once.`)
+  if (keys.length === 0) throw new PlaygroundInputError('Enter one or more keys, separated by spaces or commas.', 'keys')
+  if (keys.length > MAX_MULTI_KEYS) throw new PlaygroundInputError(`At most ${MAX_MULTI_KEYS} keys at once.`, 'keys')
   return keys.map(requireKey)
 }
 
 export function parsePairs (text: string | undefined): Array<[string, string | number | bigint]> {
   const lines = (text ?? '').split(/\r?\n/).map((l) => l.trim()).filter(Boolean)
-  if (lines.length === 0) throw new PlaygroundInputError('Enter one key=value pair per line.')
-  if (lines.length > MAX_MULTI_KEYS) throw new PlaygroundInputError(`At most ${MAX_MULTI_KEYS} pairs at once.`)
+  if (lines.length === 0) throw new PlaygroundInputError('Enter one key=value pair per line.', 'pairs')
+  if (lines.length > MAX_MULTI_KEYS) throw new PlaygroundInputError(`At most ${MAX_MULTI_KEYS} pairs at once.`, 'pairs')
   let total = 0
   return lines.map((line) => {
     const eq = line.indexOf('=')
-    if (eq <= 0) throw new PlaygroundInputError(`"${line.slice(0, 40)}" is not key=value.`)
+    if (eq <= 0) throw new PlaygroundInputError(`"${line.slice(0, 40)}" is not key=value.`, 'pairs')
     const value = line.slice(eq + 1)
     total += Buffer.byteLength(value)
-    if (total > MAX_VALUE_BYTES) throw new PlaygroundInputError(`The values add up to over ${MAX_VALUE_BYTES / 1024} KiB.`)
+    if (total > MAX_VALUE_BYTES) throw new PlaygroundInputError(`The values add up to over ${MAX_VALUE_BYTES / 1024} KiB.`, 'pairs')
     return [requireKey(line.slice(0, eq).trim()), parseLiteral(value)]
   })
 }

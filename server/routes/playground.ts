@@ -10,6 +10,7 @@ import { cardsOn, pageOf, type PlaygroundPage } from '../playground/cards.ts'
 import { cardOf, CLIENT_CARDS, runCommand, TTL_DEMO_SECONDS, type CardId, type PlaygroundInput, type Transcript } from '../playground/commands.ts'
 import { emptyHistory, HISTORY_LENGTH, loadHistory, recordRun, type History } from '../playground/history.ts'
 import { keysNamed, MAX_MULTI_KEYS, MAX_VALUE_BYTES, PlaygroundInputError } from '../playground/input.ts'
+import { parseConsoleLine } from '../playground/console-line.ts'
 import { MAX_KEY_BYTES, visitorNamespace, type Namespace } from '../playground/namespace.ts'
 import { clientBucket, KeyRateLimiter } from '../playground/rate-limit.ts'
 import { guardedSession } from '../plugins/csrf.ts'
@@ -54,11 +55,12 @@ export default async function playgroundRoutes (app: FastifyInstance) {
         maxTtlSeconds: config.playgroundMaxTtlSeconds,
         ttlDemoSeconds: TTL_DEMO_SECONDS,
         history: history.entries,
+        calls: consoleCalls(history),
         // The newest run of each card is shown in the card; an input error only while it is the newest run.
         latest: latestPerCard(history),
         ttlDemo: history.demo ?? null,
         historyLength: HISTORY_LENGTH,
-        flash: refusal ? { card: refusal.card, message: refusal.message } : (last?.error ?? null),
+        flash: refusal ? { card: refusal.card, message: refusal.message, status: refusal.status } : (last?.error ?? null),
         forms,
         // Chapter 3's two clients: each one's own runs, and the token its newest gets returned.
         clients: page === '/cas' ? CLIENT_CARDS.map((id) => clientPanel(history, id)) : [],
@@ -97,8 +99,20 @@ export default async function playgroundRoutes (app: FastifyInstance) {
   app.withTypeProvider<TypeBoxTypeProvider>().post('/memcache', { schema: playgroundFormSchema, attachValidation: true, preHandler: formGuard }, async function runPlayground (request, reply) {
     const { session } = guardedSession(request)
     const namespace = namespaceOf(session)
-    const form = request.body
-    const card = cardOf(form)
+    let form: PlaygroundInput = request.body
+    // The console's line is read into the fields a card sends, then runs as they do.
+    let unreadable: string | null = null
+    if (form.line !== undefined) {
+      try {
+        form = { ...parseConsoleLine(form.line), line: form.line }
+        if (form.op === 'cas') form.token = consoleToken((await historyOrNotice(namespace)).history, form.key)
+      } catch (error) {
+        if (!(error instanceof PlaygroundInputError)) throw error
+        unreadable = error.message
+        form = { card: 'console', line: form.line }
+      }
+    }
+    const card = unreadable === null ? cardOf(form) : 'console'
     const refuse = async (refusal: Refusal) => render(reply, pageOf(card), session, namespace, (await historyOrNotice(namespace)).history, refusal)
     const rate = limiter.take(clientBucket(request.ip), keysNamed(form.op, form))
     if (!rate.allowed) {
@@ -108,14 +122,16 @@ export default async function playgroundRoutes (app: FastifyInstance) {
 
     let entry
     try {
+      if (unreadable !== null) throw new PlaygroundInputError(unreadable)
       entry = { at: Date.now(), transcript: await runCommand({ a: clientA, b: clientB, namespace, maxTtlSeconds: config.playgroundMaxTtlSeconds }, form) }
     } catch (error) {
       if (!(error instanceof PlaygroundInputError)) throw error
       // An unknown op has no card: its message goes at the top of the page.
-      entry = { at: Date.now(), error: { card, message: error.message } }
+      entry = { at: Date.now(), error: { card, message: error.message, ...(error.field ? { field: error.field } : {}) } }
     }
     await recordRun(clientA, namespace.historyKey, config.playgroundMaxTtlSeconds, entry, form)
-    const anchor = entry.transcript?.card ?? entry.error?.card ?? 'console'
+    const shownIn = entry.transcript?.card ?? entry.error?.card ?? 'console'
+    const anchor = shownIn === 'console' ? 'console' : shownIn
     return reply.header('cache-control', 'no-store').redirect(`${pageOf(entry.transcript?.card ?? entry.error?.card ?? null)}#${anchor}`, 303)
   })
 }
@@ -131,4 +147,16 @@ function clientPanel (history: History, id: CardId) {
   const runs = history.entries.flatMap((e) => (e.transcript?.card === id ? [e.transcript] : [])).slice(-6)
   const gets = runs.findLast((t: Transcript) => t.op === 'gets')
   return { id, runs, token: gets?.token ?? null, key: gets?.key ?? null }
+}
+
+/** The token of the console's newest gets of `key`: python-memcached's cache_cas, kept in the console. */
+function consoleToken (history: History, key: string | undefined): string | undefined {
+  return history.entries.findLast((e) => e.transcript?.card === 'console' && e.transcript.op === 'gets' && e.transcript.key === key)?.transcript?.token
+}
+
+/** Every call the console has run, newest first, once each: the input line's history (a datalist). */
+function consoleCalls (history: History): string[] {
+  // Short calls only: a 60 KiB set is no line to run again by picking it, and would weigh on every page.
+  const calls = history.entries.flatMap((e) => e.transcript?.lines.map((l) => l.call) ?? []).filter((c) => c.startsWith('conn.') && c.length <= 200)
+  return [...new Set(calls.reverse())]
 }

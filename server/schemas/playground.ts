@@ -16,6 +16,8 @@ export const playgroundForm = Type.Object({
   pairs: text(),
   delta: text(),
   token: text(),
+  /** The console's one input line: a call as the tutorial writes it, conn.set('k', 'v', 1). */
+  line: text(),
   [CSRF_FIELD]: text()
 })
 

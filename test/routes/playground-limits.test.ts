@@ -61,6 +61,10 @@ test('one client is rate limited by the keys its commands name; other clients ar
   assert.match(refused.post.headers['retry-after'] as string, /^\d+$/)
   assert.ok(Number(refused.post.headers['retry-after']) >= 1)
   assert.match(refused.error!, /Too many playground commands from your address: 100 keys a minute at most/)
+  // At its card (readCard found it in the set_multi card), and in the console, not run and not kept.
+  assert.match(refused.body, /<section class="card playground-card" id="set_multi"[\s\S]*?<p class="error" role="alert" id="set_multi-error">Too many/)
+  assert.match(/<section class="card console"[\s\S]*?<\/section>/.exec(refused.body)![0], /refused \(HTTP 429\), not run: Too many playground commands/)
+  assert.doesNotMatch(refused.body, /id="set_multi-pairs"[^>]*aria-invalid/, 'a 429 marks no field invalid')
   // A fresh session from the same address does not escape it.
   assert.equal((await new PlaygroundVisitor(app).run({ op: 'get', key: 'k' })).status, 429)
 

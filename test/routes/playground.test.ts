@@ -1,7 +1,7 @@
 // Every playground command against the real cluster, as the page shows it.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { buildTestApp, eventually, startCluster, Visitor } from '../helper.ts'
+import { buildTestApp, eventually, startCluster, unescapeHtml, Visitor } from '../helper.ts'
 import { namespacePrefix, PlaygroundVisitor, UNLIMITED } from './playground-visitor.ts'
 
 test('the playground runs every tutorial call', async (t) => {
@@ -95,14 +95,14 @@ test('gets / cas, the two-client race, and the TTL demo', async (t) => {
 
   const ttl = await v.run({ op: 'ttl_demo', key: 'temp', val: 'brief' })
   assert.deepEqual(ttl.lines.slice(0, 4), [">>> conn.set('temp', 'brief', 2)", 'True', ">>> conn.get('temp')", "'brief'  # expires in 2 s"])
-  assert.match(ttl.body, /Time left for <code>temp<\/code>: <strong>about [12] s<\/strong>/)
+  assert.match(ttl.body, /Time left for <code>temp<\/code>: <strong class="ttl-count">about [12] s<\/strong>/)
   const started = Date.now()
   // "Get it now", from the expiry card: the result is shown in that card.
   await eventually(async () => (await v.run({ op: 'get', key: 'temp', card: 'ttl_demo' })).lines[1] === 'None', 5000)
   assert.match((await v.get('/memcache')).body, /id="ttl_demo-val" type="text" name="val" value="brief"/, 'the card keeps its own fields')
   assert.ok(Date.now() - started >= 900, 'expired too early')
   // memcached's clock ticks in whole seconds, so the key can go up to a second before the page's count.
-  await eventually(async () => /The TTL of <code>temp<\/code> ran out \d+ s ago/.test((await v.get('/memcache')).body), 3000)
+  await eventually(async () => /The TTL of <code>temp<\/code> has run out/.test((await v.get('/memcache')).body), 3000)
 })
 
 test('playground keys cannot reach sessions; bad input is answered next to its card', async (t) => {
@@ -133,9 +133,13 @@ test('playground keys cannot reach sessions; bad input is answered next to its c
     assert.equal(result.status, 303, JSON.stringify(fields).slice(0, 60))
     assert.match(result.error ?? '', message)
   }
-  // The card's fields come back as typed, with the field marked invalid.
+  // The card's fields come back as typed, only the field at fault marked invalid, and no older result under the error.
+  await v.run({ op: 'set', key: 'kept', val: 'x' })
   const refilled = await v.run({ op: 'set', key: 'kept', val: 'x', ttl: 'soon' })
-  assert.match(refilled.body, /id="set-key" type="text" name="key" value="kept"[^>]*aria-invalid="true"/)
+  assert.match(refilled.body, /id="set-ttl" type="text" name="ttl" value="soon"[^>]*aria-invalid="true"/)
+  assert.match(refilled.body, /id="set-key" type="text" name="key" value="kept" placeholder="k" autocomplete="off">/)
+  assert.match(refilled.error!, /The TTL must be a whole number/)
+  assert.deepEqual(refilled.lines, [], 'the previous run\'s True is not shown under the error')
 
   // A server error is the line python-memcached's user sees.
   await v.run({ op: 'set', key: 'text', val: 'abc' })
@@ -178,4 +182,33 @@ test('chapter 3 by hand: conn1 and conn2 each gets n; conn1\'s cas is True, conn
   assert.match(again.lines.at(-1)!, /^99 {2}# CAS token \d+$/)
   assert.deepEqual((await v.run({ op: 'cas', key: 'n', val: '100', token: tokenOf(again.body, 'conn2'), card: 'conn2' })).lines.slice(-2), [">>> conn2.cas('n', 100)", 'True'])
   assert.equal(await app.playgroundPool!.a.get(`${namespacePrefix((await v.get('/memcache')).body)}n`), 100)
+})
+
+test('the console\'s line runs the tutorial\'s calls through the same commands, limits and history', async (t) => {
+  const cluster = await startCluster(t)
+  const app = await buildTestApp(t, cluster, UNLIMITED)
+  const v = new PlaygroundVisitor(app)
+  const line = async (text: string) => {
+    const run = await v.run({ line: text, card: 'console' })
+    assert.equal(run.post.headers.location, '/memcache#console')
+    const console = /<section class="card console"[\s\S]*?<\/section>/.exec(run.body)![0]
+    return { console: unescapeHtml(console.replace(/<[^>]+>/g, '')), html: console }
+  }
+  assert.match((await line("conn.set('k', 'v', 1)")).console, />>> conn\.set\('k', 'v', 1\)\nTrue/)
+  assert.match((await line("conn.set_multi({'a': 1, 'b': 'two'})")).console, />>> conn\.set_multi\(\{'a': 1, 'b': 'two'\}\)\n\[\]/)
+  assert.match((await line("conn.get_multi(['a','b'])")).console, />>> conn\.get_multi\(\['a', 'b'\]\)\n\{'a': 1, 'b': 'two'\}/)
+  assert.match((await line("conn.gets('a')")).console, />>> conn\.gets\('a'\)\n1 {2}# CAS token \d+/)
+  // cas after gets, as with cache_cas=True: the console keeps the token of its last gets of the key.
+  assert.match((await line("conn.cas('a', 100)")).console, />>> conn\.cas\('a', 100\)\nTrue/)
+  assert.match((await line("conn.cas('a', 200)")).console, />>> conn\.cas\('a', 200\)\nFalse {2}# someone changed the key since gets/)
+  // The same limits as the cards, and a line it cannot read: refused in the console, the line kept to fix.
+  const long = await line(`conn.set('${'k'.repeat(240)}', 1)`)
+  assert.match(long.console, /refused: The key is 240 bytes; playground keys may have at most 230/)
+  const bad = await line('conn.flush_all()')
+  assert.match(bad.console, /refused: AttributeError: 'Client' object has no attribute 'flush_all'/)
+  assert.match(bad.html, /id="console-line" type="text" name="line" value="conn.flush_all\(\)"/)
+  assert.match(bad.html, /aria-invalid="true"/)
+  // History: the calls run, offered to the input line, newest first.
+  const calls = [...bad.html.matchAll(/<option value="([^"]*)">/g)].map((m) => unescapeHtml(m[1]!))
+  assert.deepEqual(calls.slice(0, 2), ["conn.cas('a', 200)", "conn.cas('a', 100)"])
 })
