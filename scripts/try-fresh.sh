@@ -66,7 +66,7 @@ podman run --rm -e CI=true -v "$bundle:/src.bundle:ro" "$IMAGE" bash -c '
   done
   grep "^\[setup\]" start.log
   echo "[try-fresh] scripts/start.sh: serving after $((SECONDS - started)) s; /readyz: $(curl -fsS http://127.0.0.1:9999/readyz)"
-  token=$(curl -fsS -c jar -b jar http://127.0.0.1:9999/ | grep -o "name=\"_csrf\" value=\"[^\"]*\"" | cut -d\" -f4)
+  token=$(curl -fsS -c jar -b jar http://127.0.0.1:9999/ | grep -o "name=\"_csrf\" value=\"[^\"]*\"" | head -1 | cut -d\" -f4)
   curl -fsS -o /dev/null -w "[try-fresh] session write: %{http_code}\n" -c jar -b jar -d "_csrf=$token&action=set&key=name&val=Ada" http://127.0.0.1:9999/
   curl -fsS -b jar http://127.0.0.1:9999/ | grep -q "<td>Ada</td>" && echo "[try-fresh] the page shows name = Ada"
   kill $app; wait $app || true
