@@ -57,7 +57,8 @@ test('a hung node times out within the deadline without stalling the others', as
   assert.equal(hung.status, 'rejected')
   assert.ok((hung as PromiseRejectedResult).reason instanceof TimeoutError)
   assert.deepEqual(live, { status: 'fulfilled', value: true })
-  assert.ok(Date.now() - started < 400)
+  // One 200 ms deadline; at worst (a late timer on a loaded machine) extended four times (deadline.ts).
+  assert.ok(Date.now() - started < 200 * 5 + 200, `took ${Date.now() - started} ms`)
   // Now marked down: its keys go where python-memcached's rehash sends them, at once; a read
   // there is a miss, not an error.
   assert.notEqual(mc.nodeIndexFor(onOne), 1)
