@@ -32,7 +32,9 @@ export default defineConfig({
       COOKIE_SECRET: 'e2e-secret-that-is-long-enough-0123456789',
       LOG_LEVEL: 'warn',
       // Every spec runs from 127.0.0.1: a limit well above what they use together.
-      PLAYGROUND_KEYS_PER_MINUTE: '2000'
+      PLAYGROUND_KEYS_PER_MINUTE: '2000',
+      SESSION_WRITES_PER_MINUTE: '0',
+      SESSION_NEW_PER_MINUTE: '0'
     }
   }
 })

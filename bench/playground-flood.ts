@@ -77,6 +77,8 @@ async function run (setup: Setup) {
       PORT: String(port),
       HOST: '127.0.0.1',
       COOKIE_SECRET: SECRET,
+      // Its 100 idle sessions are made through the session form from one address.
+      SESSION_NEW_PER_MINUTE: '0',
       MEMCACHED_SERVERS: cluster.serversSetting,
       ...(pool ? { PLAYGROUND_MEMCACHED_SERVERS: pool.serversSetting } : {}),
       ...setup.env

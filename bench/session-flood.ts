@@ -1,109 +1,137 @@
-// `npm run bench:flood`: does a flood of cookieless page views push real sessions out of a small
-// cluster? Four memcached nodes of 4 MB each, the app as shipped, 100 idle sessions with records
-// sized like real ones, then GET / without a cookie from one client for a bounded time (127.0.0.1
-// only). Prints how many of the 100 sessions survive and what memcached's own `stats` say.
-// Settings: FLOOD_SECONDS (20), FLOOD_CONNECTIONS (8), FLOOD_COOKIE_FORMAT (fastify; `tornado`
-// keeps sessions eager, so every cookieless view stores a record: the "before" figure).
+// `npm run bench:flood`: can a flood of valid requests push idle sessions out of a small cluster?
+// Four memcached nodes of 4 MB each, the app as shipped (production, a real secret), 100 idle
+// sessions with records sized like real ones, each made by its own visitor address (127.0.0.x:
+// loopback only), then one client floods for a bounded time and we count the sessions left:
+//   cookieless: GET / without a cookie (a lazy first visit stores nothing; in tornado mode each one
+//               stores `{}`, up to the client's budget of new sessions);
+//   writes:     GET / then POST / from a fresh session each time, each record sized like the idle
+//               ones (issue 21: 92 of 100 evicted), against the write budget and the budget of new sessions;
+//   writes, no budgets: the same with SESSION_WRITES_PER_MINUTE=0 and SESSION_NEW_PER_MINUTE=0.
+// Settings: FLOOD_SECONDS (20 per flood), FLOOD_CONNECTIONS (8), FLOOD_COOKIE_FORMAT (fastify or
+// tornado), FLOOD_ADDRESSES (1: how many client addresses the flood comes from, 127.1.0.x).
 import { spawn } from 'node:child_process'
-import { execFile } from 'node:child_process'
-import { promisify } from 'node:util'
+import { once } from 'node:events'
+import { request as httpRequest } from 'node:http'
 import { fileURLToPath } from 'node:url'
-import autocannon from 'autocannon'
 import { LocalCluster, LocalNode } from '../tools/local-cluster.ts'
 import { freePort, waitForPort } from '../tools/ports.ts'
 import { MemcacheClient } from '@memcache-session/client'
-import { WRK } from './measure.ts'
 
 const SECONDS = Number(process.env.FLOOD_SECONDS ?? 20)
 const CONNECTIONS = Number(process.env.FLOOD_CONNECTIONS ?? 8)
+const ADDRESSES = Number(process.env.FLOOD_ADDRESSES ?? 1)
 const COOKIE_FORMAT = process.env.FLOOD_COOKIE_FORMAT === 'tornado' ? 'tornado' : 'fastify'
 const SESSIONS = 100
 const NODE_MB = 4
 const SECRET = 'bench-secret-that-is-long-enough-0123456789'
+const FIELDS = [['name', 'Ada Lovelace'], ['email', 'ada@example.org'], ['note', 'Notes on the Analytical Engine, 1843']]
 const root = fileURLToPath(new URL('../', import.meta.url))
-const run = promisify(execFile)
+
+interface Answer { status: number, cookie: string | null, body: string }
+
+/** One HTTP request from `localAddress` (each visitor address has its own budgets). */
+function send (base: string, localAddress: string, method: 'GET' | 'POST', cookie: string | null, form?: Record<string, string>): Promise<Answer> {
+  const body = form ? new URLSearchParams(form).toString() : undefined
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(base, {
+      method,
+      localAddress,
+      headers: { ...(cookie ? { cookie } : {}), ...(body ? { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } : {}) }
+    }, (res) => {
+      let text = ''
+      res.setEncoding('utf8')
+      res.on('data', (chunk: string) => { text += chunk })
+      res.on('end', () => resolve({ status: res.statusCode!, cookie: res.headers['set-cookie']?.[0]?.split(';')[0] ?? null, body: text }))
+    })
+    req.once('error', reject)
+    req.end(body)
+  })
+}
+
+const tokenOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? ''
 
 /** A session as a visitor makes it: the page, then three keys set through the form. */
-async function realSession (base: string): Promise<{ id: string, cookie: string }> {
-  const first = await fetch(base)
-  let cookie = first.headers.getSetCookie()[0]!.split(';')[0]!
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await first.text())![1]!
-  const fields = [['name', 'Ada Lovelace'], ['email', 'ada@example.org'], ['note', 'Notes on the Analytical Engine, 1843']]
-  for (const [key, val] of fields) {
-    const posted = await fetch(base, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
-      body: new URLSearchParams({ _csrf: csrf, action: 'set', key: key!, val: val! })
-    })
+async function realSession (base: string, address: string): Promise<string> {
+  const first = await send(base, address, 'GET', null)
+  let cookie = first.cookie!
+  const csrf = tokenOf(first.body)
+  for (const [key, val] of FIELDS) {
+    const posted = await send(base, address, 'POST', cookie, { _csrf: csrf, action: 'set', key: key!, val: val! })
     if (posted.status !== 303) throw new Error(`setting ${key}: ${posted.status}`)
-    cookie = posted.headers.getSetCookie()[0]?.split(';')[0] ?? cookie
+    cookie = posted.cookie ?? cookie
   }
   const value = decodeURIComponent(cookie.slice(cookie.indexOf('=') + 1)).replace(/^"/, '')
   // fastify format: `<id>.<created>.<sig>`; tornado: `2|1:0|10:<ts>|2:uc|44:<base64 id>|<sig>`.
-  const id = COOKIE_FORMAT === 'fastify' ? value.slice(0, 32) : Buffer.from(value.split('|')[4]!.split(':')[1]!, 'base64').toString()
-  return { id, cookie }
+  return COOKIE_FORMAT === 'fastify' ? value.slice(0, 32) : Buffer.from(value.split('|')[4]!.split(':')[1]!, 'base64').toString()
 }
 
-async function totals (mc: MemcacheClient): Promise<{ items: number, sets: number, evictions: number }> {
-  const sum = { items: 0, sets: 0, evictions: 0 }
+async function totals (mc: MemcacheClient): Promise<{ items: number, evictions: number }> {
+  const sum = { items: 0, evictions: 0 }
   for (let i = 0; i < mc.nodes.length; i++) {
     const stats = await mc.stats(i)
     sum.items += Number(stats.curr_items)
-    sum.sets += Number(stats.cmd_set)
     sum.evictions += Number(stats.evictions)
   }
   return sum
 }
 
-/** Cookieless GET / for `SECONDS`: wrk when installed (it leaves the cores to the server), else autocannon. */
-async function flood (url: string): Promise<{ requests: number, seconds: number }> {
-  if (WRK) {
-    const { stdout } = await run(WRK, ['-t1', `-c${CONNECTIONS}`, `-d${SECONDS}s`, url])
-    const requests = Number(/(\d+) requests in/.exec(stdout)![1])
-    return { requests, seconds: SECONDS }
-  }
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS })
-  return { requests: result.requests.total, seconds: SECONDS }
+/** `CONNECTIONS` loops for `SECONDS`, spread over the flood's addresses; the answers by status. */
+async function flood (base: string, kind: 'cookieless' | 'writes'): Promise<Map<number, number>> {
+  const statuses = new Map<number, number>()
+  const count = (status: number) => statuses.set(status, (statuses.get(status) ?? 0) + 1)
+  const end = Date.now() + SECONDS * 1000
+  // A record sized like the idle ones: their three fields in one value.
+  const val = FIELDS.map(([k, v]) => `${k}=${v}`).join('; ')
+  await Promise.all(Array.from({ length: CONNECTIONS }, async (_, loop) => {
+    for (let n = 0; Date.now() < end; n++) {
+      const address = `127.1.0.${1 + ((loop + n * CONNECTIONS) % ADDRESSES)}`
+      const page = await send(base, address, 'GET', null)
+      if (kind === 'cookieless' || page.status !== 200) { count(page.status); continue }
+      const posted = await send(base, address, 'POST', page.cookie, { _csrf: tokenOf(page.body), action: 'set', key: 'profile', val })
+      count(posted.status)
+    }
+  }))
+  return statuses
 }
 
-async function main () {
+async function phase (label: string, kind: 'cookieless' | 'writes', env: Record<string, string>): Promise<void> {
   const nodes = []
   for (const weight of [4, 3, 1, 2]) nodes.push(new LocalNode({ port: await freePort(), weight, memoryMb: NODE_MB }, 'memcached'))
   const cluster = await new LocalCluster(nodes).killOnExit().start()
   const mc = new MemcacheClient({ servers: cluster.servers })
   const port = await freePort()
-  // The app runs under the same Node flags as this script (a TypeScript loader, if any).
   const app = spawn(process.execPath, [...process.execArgv, 'server/main.ts'], {
     cwd: root,
-    env: { PATH: process.env.PATH, NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1', MEMCACHED_SERVERS: cluster.serversSetting, COOKIE_SECRET: SECRET, COOKIE_FORMAT },
+    env: { PATH: process.env.PATH, NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1', MEMCACHED_SERVERS: cluster.serversSetting, COOKIE_SECRET: SECRET, COOKIE_FORMAT, ...env },
     stdio: ['ignore', 'ignore', 'inherit']
   })
-  process.once('exit', () => app.kill('SIGKILL'))
+  const kill = () => app.kill('SIGKILL')
+  process.once('exit', kill)
   await waitForPort(port, 20_000)
   const base = `http://127.0.0.1:${port}/`
 
-  const sessions = []
-  for (let i = 0; i < SESSIONS; i++) sessions.push(await realSession(base))
-  const record = await mc.get(sessions[0]!.id)
+  const ids = []
+  for (let i = 0; i < SESSIONS; i++) ids.push(await realSession(base, `127.0.0.${2 + i}`))
   const before = await totals(mc)
-  console.log(`${SESSIONS} idle sessions stored (record: ${Buffer.byteLength(String(record))} bytes), cookie format ${COOKIE_FORMAT}, 4 × ${NODE_MB} MB nodes`)
-  console.log(`flooding GET / without a cookie for ${SECONDS} s, ${CONNECTIONS} connections (${WRK ? 'wrk' : 'autocannon'})...`)
-
-  const { requests, seconds } = await flood(base)
+  const statuses = await flood(base, kind)
   const after = await totals(mc)
   let survivors = 0
-  for (const { id } of sessions) if (typeof (await mc.get(id)) === 'string') survivors++
-
-  console.log(`cookieless requests:      ${requests} (${Math.round(requests / seconds)}/s)`)
-  console.log(`memcached sets:            +${after.sets - before.sets}`)
-  console.log(`memcached items:           ${before.items} -> ${after.items}`)
-  console.log(`evictions:                 +${after.evictions - before.evictions}`)
-  console.log(`idle sessions surviving:   ${survivors} of ${SESSIONS}`)
+  for (const id of ids) if (typeof (await mc.get(id)) === 'string') survivors++
+  const answers = [...statuses].sort(([a], [b]) => a - b).map(([status, n]) => `${n.toLocaleString('en')} × ${status}`).join(', ')
+  console.log(`${label.padEnd(28)} ${answers.padEnd(34)} items ${before.items} -> ${after.items}, evictions +${after.evictions - before.evictions}: idle sessions surviving ${survivors} of ${SESSIONS}`)
 
   mc.close()
+  process.off('exit', kill)
   app.kill('SIGTERM')
+  await once(app, 'exit')
   await cluster.stop()
+}
+
+async function main () {
+  console.log(`cookie format ${COOKIE_FORMAT}, 4 × ${NODE_MB} MB nodes, ${SESSIONS} idle sessions (one address each), then ${SECONDS} s of flood on ${CONNECTIONS} connections from ${ADDRESSES} address(es)`)
+  await phase('cookieless GET /', 'cookieless', {})
+  await phase('writes (budgets on)', 'writes', {})
+  await phase('writes, no budgets', 'writes', { SESSION_WRITES_PER_MINUTE: '0', SESSION_NEW_PER_MINUTE: '0' })
 }
 
 main().then(() => process.exit(0), (error: unknown) => {

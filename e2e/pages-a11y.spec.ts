@@ -27,7 +27,7 @@ const test = base.extend<object, { downURL: string }>({
   downURL: [async ({ browserName: _ }, use) => {
     const port = await freePort()
     const child: ChildProcess = spawn(process.execPath, ['e2e/serve.ts'], {
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', COOKIE_SECRET: 'e2e-secret-that-is-long-enough-0123456789', LOG_LEVEL: 'warn', E2E_STOP_NODE: '2', E2E_STOP_PLAYGROUND_NODE: '2' },
+      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', COOKIE_SECRET: 'e2e-secret-that-is-long-enough-0123456789', LOG_LEVEL: 'warn', E2E_STOP_NODE: '2', E2E_STOP_PLAYGROUND_NODE: '2', SESSION_WRITES_PER_MINUTE: '0', SESSION_NEW_PER_MINUTE: '0' },
       stdio: ['ignore', 'inherit', 'inherit']
     })
     const url = `http://127.0.0.1:${port}`

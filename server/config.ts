@@ -42,6 +42,10 @@ export interface Config {
   playgroundKeysPerMinute: number
   /** Every playground key expires within this many seconds (a TTL of 0 or longer is capped to it). */
   playgroundMaxTtlSeconds: number
+  /** Session-form writes one client address may make per minute (a write over 4 KiB costs one per 4 KiB); 0: no limit. */
+  sessionWritesPerMinute: number
+  /** New sessions one client address may have stored per minute (the first write; in tornado mode the first visit); 0: no limit. */
+  sessionNewPerMinute: number
   /** Set when COOKIE_SECRET was missing outside production: the server warns at start. */
   usingDevSecret: boolean
 }
@@ -215,6 +219,8 @@ export function loadConfig (env: Env = process.env): LoadedConfig {
     playgroundMemcachedServers,
     playgroundKeysPerMinute: integer('PLAYGROUND_KEYS_PER_MINUTE', 120, 0, 1_000_000),
     playgroundMaxTtlSeconds: integer('PLAYGROUND_MAX_TTL_SECONDS', 3600, 1, 30 * 24 * 3600),
+    sessionWritesPerMinute: integer('SESSION_WRITES_PER_MINUTE', 60, 0, 1_000_000),
+    sessionNewPerMinute: integer('SESSION_NEW_PER_MINUTE', 10, 0, 1_000_000),
     usingDevSecret
   }
   if (config.memcachedProbeMaxMs < config.memcachedProbeMinMs) {

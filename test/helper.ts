@@ -11,11 +11,15 @@ export * from './support/nodes.ts'
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-0123456789'
 
+/** Tests write from one address far faster than a visitor: no session budgets (they have their own test). */
+export const NO_SESSION_BUDGETS = { SESSION_WRITES_PER_MINUTE: '0', SESSION_NEW_PER_MINUTE: '0' }
+
 export async function buildTestApp (t: Hooks, cluster: LocalCluster, env: Record<string, string> = {}): Promise<FastifyInstance> {
   const config = resolveConfig(loadConfig({
     COOKIE_SECRET: TEST_SECRET,
     MEMCACHED_SERVERS: cluster.serversSetting,
     ...MEMCACHED_ENV,
+    ...NO_SESSION_BUDGETS,
     ...env
   }))
   const app = await buildApp(config)
@@ -60,9 +64,19 @@ export class Visitor {
     if (response.statusCode !== 303) throw new Error(`set ${key}: ${response.statusCode} ${pageError(response.body)}`)
   }
 
-  /** The session's keys and values as the page shows them. */
+  /**
+   * The session's keys and values as the pages show them: every page of keys, and each value the
+   * table cuts read whole from its link (server/session-view.ts).
+   */
   async data (): Promise<Record<string, string>> {
-    return sessionTable((await this.get()).body)
+    const data: Record<string, string> = Object.create(null)
+    for (let page = 1; ; page++) {
+      const html = (await this.get(page === 1 ? '/' : `/?page=${page}`)).body
+      for (const row of sessionRows(html)) {
+        data[row.key] = row.href ? (await this.get(row.href)).body : row.value
+      }
+      if (!html.includes('rel="next"')) return data
+    }
   }
 
   /** The raw session id (the test reads its own cookie). */
@@ -87,10 +101,16 @@ export function unescapeHtml (text: string): string {
   return text.replace(/&(amp|lt|gt|#34|#39);/g, (m) => ENTITIES[m]!)
 }
 
-/** Key/value rows of the session table in a rendered page. */
+/** The rows of the session table in a rendered page: key and value as shown, and the link to a cut value's whole. */
+export function sessionRows (html: string): Array<{ key: string, value: string, href: string | null }> {
+  return [...html.matchAll(/<tr><td>(.*?)<\/td><td>(.*?)(?:<a class="more" href="([^"]+)">[^<]*<\/a>)?<\/td><\/tr>/gs)]
+    .map((m) => ({ key: unescapeHtml(m[1]!), value: unescapeHtml(m[2]!), href: m[3] ? unescapeHtml(m[3]) : null }))
+}
+
+/** Key/value rows of the session table in a rendered page, as shown. */
 export function sessionTable (html: string): Record<string, string> {
   const rows: Record<string, string> = Object.create(null)
-  for (const m of html.matchAll(/<tr><td>(.*?)<\/td><td>(.*?)<\/td><\/tr>/gs)) rows[unescapeHtml(m[1]!)] = unescapeHtml(m[2]!)
+  for (const row of sessionRows(html)) rows[row.key] = row.value
   return rows
 }
 

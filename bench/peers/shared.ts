@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { TEMPLATE_HELPERS, TEMPLATE_LOCALS } from '../../server/plugins/views.ts'
 import { chapters } from '../../server/chapters.ts'
+import { sessionView } from '../../server/session-view.ts'
 
 export const COOKIE_NAME = 'uc'
 export const TTL_SECONDS = 1200
@@ -26,11 +27,12 @@ const layout = compile('layout.ejs')
  * or node name to show; same-length stand-ins keep the bytes equal.)
  */
 export function page (data: Record<string, unknown>): string {
-  const entries = Object.entries(data).filter(([k]) => k !== 'cookie').map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])
+  const view = sessionView(Object.entries(data).filter(([k]) => k !== 'cookie'), 1)
   const body = index({
     ...TEMPLATE_HELPERS,
-    entries,
-    stored: JSON.stringify(Object.fromEntries(entries)),
+    entries: view.rows,
+    paging: view.paging,
+    stored: view.stored,
     // As ours shows them with two copies (SESSION_REPLICAS=1, the default).
     copies: [{ index: 0, label: '127.0.0.1:11211 (weight 4)', lagging: false }, { index: 1, label: '127.0.0.1:11212 (weight 3)', lagging: false }],
     version: 12,

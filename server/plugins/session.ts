@@ -3,8 +3,9 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { createHmac } from 'node:crypto'
-import { type CookieFormat, DEFAULT_CLOCK_SKEW_SECONDS, newSessionId, type OpenDeps, type OpenedSession, openSession, type Session, type SessionLimits, SessionStore } from '@memcache-session/fastify'
+import { type CookieFormat, DEFAULT_CLOCK_SKEW_SECONDS, newSessionId, type OpenDeps, type OpenedSession, openSession, type Session, SessionError, type SessionLimits, SessionStore } from '@memcache-session/fastify'
 import { NodeDownError } from '@memcache-session/client'
+import { clientBucket, KeyRateLimiter, type RateDecision } from '../playground/rate-limit.ts'
 
 export type { OpenedSession } from '@memcache-session/fastify'
 
@@ -30,6 +31,10 @@ declare module 'fastify' {
       logId (id: string): string
       /** The nodes that hold the id's copies now, home first (empty when none is up). */
       copies (id: string): number[]
+      /** Takes `cost` from the request's client's write budget (SESSION_WRITES_PER_MINUTE). */
+      chargeWrite (request: FastifyRequest, cost: number): RateDecision
+      /** Takes one from the client's budget of new stored sessions (SESSION_NEW_PER_MINUTE). */
+      chargeNewSession (request: FastifyRequest): RateDecision
     }
   }
 }
@@ -60,11 +65,33 @@ async function sessionPlugin (app: FastifyInstance, options: SessionPluginOption
     })
   }
 
+  // Budgets per client address, in this process's memory (as the playground's): how fast one
+  // client may write through the session form, and how many new records it may have stored.
+  const writes = new KeyRateLimiter(app.config.sessionWritesPerMinute)
+  const newSessions = new KeyRateLimiter(app.config.sessionNewPerMinute)
+  const chargeWrite = (request: FastifyRequest, cost: number) => writes.take(clientBucket(request.ip), cost)
+  const chargeNewSession = (request: FastifyRequest) => newSessions.take(clientBucket(request.ip), 1)
+
+  // An eager format (tornado) stores a record for every new session, a cookieless visit included:
+  // there, a new id is where the budget of new sessions is charged (a lazy format stores nothing
+  // until the first write, which the session route charges).
+  function eagerNewId (request: FastifyRequest, reply: FastifyReply): () => string {
+    return function budgetedNewId () {
+      const decision = chargeNewSession(request)
+      if (!decision.allowed) {
+        reply.header('retry-after', String(decision.retryAfterSeconds))
+        throw new SessionError(`Too many new sessions from your address: ${app.config.sessionNewPerMinute} a minute at most. Keep your cookie, or try again in ${decision.retryAfterSeconds} s.`, 429)
+      }
+      return newSessionId()
+    }
+  }
+
   function open (request: FastifyRequest, reply: FastifyReply): Promise<OpenedSession> {
     const raw = request.cookies[COOKIE_NAME]
     const unsigned = raw ? request.unsignCookie(raw) : null
     const cookie = unsigned?.valid && unsigned.value !== null ? { value: unsigned.value, renew: unsigned.renew } : null
-    return openSession(deps, cookie, (session) => writeCookie(request, reply, session))
+    const requestDeps = format.lazy ? deps : { ...deps, newId: eagerNewId(request, reply) }
+    return openSession(requestDeps, cookie, (session) => writeCookie(request, reply, session))
   }
 
   function copies (id: string): number[] {
@@ -80,7 +107,9 @@ async function sessionPlugin (app: FastifyInstance, options: SessionPluginOption
     open,
     copies,
     limits: options.limits,
-    logId: (id: string) => createHmac('sha256', logKey).update(id).digest('hex').slice(0, 12)
+    logId: (id: string) => createHmac('sha256', logKey).update(id).digest('hex').slice(0, 12),
+    chargeWrite,
+    chargeNewSession
   })
 }
 

@@ -15,7 +15,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url))
 export const TEMPLATE_LOCALS = [
   'title', 'body', 'playground', 'chapters', 'chapterPath', // layout (server/chapters.ts)
   'formatDuration', 'formatBytes', 'formatCount', // helpers
-  'entries', 'stored', 'node', 'nodeIndex', 'copies', 'version', 'csrf', 'csrfField', 'limits', 'ttlSeconds', 'notices', 'notice', 'error', 'form', // session
+  'entries', 'paging', 'stored', 'node', 'nodeIndex', 'copies', 'version', 'csrf', 'csrfField', 'limits', 'ttlSeconds', 'notices', 'notice', 'error', 'form', // session
   'overview', 'pools', 'charts', 'found', 'key', 'pointed', 'percent', 'chart', 'id', // cluster, bar chart
   'cards', 'card', 'pg', 'transcript', 'label', 'prefix', 'maxKeyBytes', // playground
   'start', // chapter 1, start memcached

@@ -2,11 +2,12 @@
 // ends it. A change answers 303 to GET / (reloading the page never re-posts); a refused change
 // answers the page itself with a 4xx status, the message next to the form and the form still
 // filled in. The form guard (plugins/csrf.ts) opens the session and checks shape and CSRF token.
-import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { CSRF_FIELD, csrfToken, type OpenedSession, SessionError, SessionInputError } from '@memcache-session/fastify'
 import { guardedSession, type RefusalPage } from '../plugins/csrf.ts'
-import { endFormSchema, NOTICES, sessionFormSchema, sessionPageSchema, type NoticeCode, type SessionForm } from '../schemas/session-form.ts'
+import { sessionView, valueText } from '../session-view.ts'
+import { endFormSchema, NOTICES, sessionFormSchema, sessionPageSchema, sessionValueSchema, type NoticeCode, type SessionForm } from '../schemas/session-form.ts'
 
 const REPLACED_NOTICES = {
   expired: 'Your previous session had expired, or the memcached node holding it is unavailable, so a new session was started.',
@@ -18,8 +19,13 @@ const REFUSALS = {
   csrf: 'This form has expired or did not come from this site (CSRF check failed). It is shown again: submit it once more.'
 } as const
 
+/** What one unit of the write budget covers: a change of a key and value up to this size costs one. */
+export const WRITE_UNIT_BYTES = 4096
+
 interface PageState {
   status?: number
+  /** Which page of the session's keys (1-based). */
+  page?: number
   error?: string
   notice?: string
   form?: SessionForm
@@ -32,10 +38,12 @@ export default async function sessionRoutes (app: FastifyInstance) {
       return { index, label: `${node.label} (weight ${node.address.weight})`, lagging: session.laggingCopies.includes(index) }
     })
     reply.code(state.status ?? 200).header('cache-control', 'no-store')
+    const view = sessionView(session.entries(), state.page ?? 1)
     return reply.view('index.ejs', {
       title: 'Session',
-      entries: session.entries().map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)]),
-      stored: session.toJSON(),
+      entries: view.rows,
+      paging: view.paging,
+      stored: view.stored,
       copies,
       version: session.version,
       csrf: csrfToken(app.config.cookieSecrets, session.id),
@@ -52,6 +60,25 @@ export default async function sessionRoutes (app: FastifyInstance) {
     })
   }
 
+  /**
+   * The client's write budget (every change, one per started WRITE_UNIT_BYTES of key and value), and
+   * for a change that would store a new session, its budget of new sessions. Null when both allow it.
+   */
+  function chargeBudgets (request: FastifyRequest, { session }: OpenedSession, form: SessionForm): { message: string, retryAfterSeconds: number } | null {
+    const { sessionWritesPerMinute, sessionNewPerMinute } = app.config
+    const bytes = Buffer.byteLength(form.key ?? '') + Buffer.byteLength(form.val ?? '')
+    const write = app.sessions.chargeWrite(request, Math.max(1, Math.ceil(bytes / WRITE_UNIT_BYTES)))
+    if (!write.allowed) {
+      return { message: `Too many changes from your address: ${sessionWritesPerMinute} a minute at most (a value over ${WRITE_UNIT_BYTES / 1024} KiB counts once per ${WRITE_UNIT_BYTES / 1024} KiB). Try again in ${write.retryAfterSeconds} s.`, retryAfterSeconds: write.retryAfterSeconds }
+    }
+    if (session.stored || form.action !== 'set') return null
+    const fresh = app.sessions.chargeNewSession(request)
+    if (!fresh.allowed) {
+      return { message: `Too many new sessions from your address: ${sessionNewPerMinute} a minute at most. Keep your cookie, or try again in ${fresh.retryAfterSeconds} s.`, retryAfterSeconds: fresh.retryAfterSeconds }
+    }
+    return null
+  }
+
   const refuse: RefusalPage = (request, reply, opened, { status, reason, form }) =>
     renderPage(reply, opened, { status, error: REFUSALS[reason], form })
   const formGuard = app.formGuard(refuse)
@@ -61,12 +88,28 @@ export default async function sessionRoutes (app: FastifyInstance) {
     const opened = await app.sessions.open(request, reply)
     const code = request.query.notice
     const notice = code && Object.hasOwn(NOTICES, code) ? NOTICES[code as NoticeCode] : undefined
-    return renderPage(reply, opened, { notice })
+    return renderPage(reply, opened, { notice, page: Number(request.query.page ?? 1) })
+  })
+
+  // One value whole, as plain text (the page shows a preview of long ones): bounded by the value
+  // limit, and nothing to escape. nosniff (security-headers.ts) keeps a browser from reading it as HTML.
+  typed.get('/value', { schema: sessionValueSchema }, async function showValue (request, reply) {
+    const { session } = await app.sessions.open(request, reply)
+    const value = session.get(request.query.key)
+    reply.header('cache-control', 'no-store').type('text/plain; charset=utf-8')
+    if (value === undefined) return reply.code(404).send('There is no such key in your session.\n')
+    return valueText(value)
   })
 
   typed.post('/', { schema: sessionFormSchema, attachValidation: true, preHandler: formGuard }, async function changeSession (request, reply) {
     const opened = guardedSession(request)
     const form = request.body
+    const overBudget = chargeBudgets(request, opened, form)
+    if (overBudget) {
+      reply.header('retry-after', String(overBudget.retryAfterSeconds))
+      request.log.info({ session: app.sessions.logId(opened.session.id) }, 'session change over budget')
+      return renderPage(reply, opened, { status: 429, error: overBudget.message, form })
+    }
     try {
       const notice = await applyChange(opened, form)
       return reply.redirect(`/?notice=${notice}`, 303)

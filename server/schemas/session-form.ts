@@ -30,6 +30,13 @@ export const NOTICES = {
 
 export type NoticeCode = keyof typeof NOTICES
 
-export const sessionPageQuery = Type.Object({ notice: Type.Optional(Type.String()) })
+export const sessionPageQuery = Type.Object({
+  notice: Type.Optional(Type.String()),
+  /** Which page of the session's keys (server/session-view.ts); anything but a page number shows the first. */
+  page: Type.Optional(Type.String())
+})
 
 export const sessionPageSchema = { querystring: sessionPageQuery }
+
+/** GET /value?key=…: one value of the session, whole. */
+export const sessionValueSchema = { querystring: Type.Object({ key: Type.String({ maxLength: 4096 }) }) }

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
 import { freePort, waitForPort } from '../../tools/ports.ts'
-import { csrfToken, MEMCACHED_ENV, sessionTable, TEST_SECRET } from '../helper.ts'
+import { csrfToken, MEMCACHED_ENV, NO_SESSION_BUDGETS, sessionTable, TEST_SECRET } from '../helper.ts'
 import type { LocalCluster } from '../../tools/local-cluster.ts'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
@@ -22,7 +22,7 @@ export async function startAppProcess (t: Pick<TestContext, 'after'>, cluster: L
   const port = await freePort()
   const child = spawn(process.execPath, ['server/main.ts'], {
     cwd: root,
-    env: { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', MEMCACHED_SERVERS: cluster.serversSetting, ...MEMCACHED_ENV, COOKIE_SECRET: TEST_SECRET, LOG_LEVEL: 'warn', ...env },
+    env: { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', MEMCACHED_SERVERS: cluster.serversSetting, ...MEMCACHED_ENV, COOKIE_SECRET: TEST_SECRET, LOG_LEVEL: 'warn', ...NO_SESSION_BUDGETS, ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let output = ''

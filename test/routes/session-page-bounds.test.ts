@@ -1,0 +1,86 @@
+// Issue 21, finding 1: a session filled to its limits (1,000 keys, ~500 KiB of `<`) rendered
+// 3.9 MB of escaped HTML per page view, and replaying that one cookie stalled every visitor. A page
+// now renders a bounded slice (server/session-view.ts), and the rest stays reachable: the other
+// keys page by page, each cut value whole from its link. `npm run bench:big-session` measures the
+// other visitors' req/s and p99 during such a replay.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { buildTestApp, sessionRows, startCluster, Visitor } from '../helper.ts'
+import { PAGE_KEYS, preview, STORED_PREVIEW_CHARS, storedPreview, VALUE_PREVIEW_CHARS } from '../../server/session-view.ts'
+import { DEFAULT_LIMITS, encodeRecord } from '@memcache-session/fastify'
+
+const VALUE = '<'.repeat(500)
+
+test('a session filled to its limits: every page is bounded, and every key and value is still reachable', async (t) => {
+  const cluster = await startCluster(t)
+  const app = await buildTestApp(t, cluster, { SESSION_WRITES_PER_MINUTE: '0' })
+  const visitor = new Visitor(app)
+  for (let i = 0; i < DEFAULT_LIMITS.maxKeys; i++) await visitor.set(`k${i}`, VALUE)
+  const stored = Buffer.byteLength(await app.memcache.get(visitor.sessionId!) as string)
+  assert.ok(stored > 480 * 1024, `${stored} bytes stored`)
+
+  const first = await visitor.get()
+  const bytes = Buffer.byteLength(first.body)
+  t.diagnostic(`session of ${DEFAULT_LIMITS.maxKeys} keys, ${stored} bytes stored: page of ${bytes} bytes (before: about 3.9 MB)`)
+  // The bound the view's limits give (server/session-view.ts: ≈120 KB at worst), plus the layout.
+  assert.ok(bytes < 150_000, `${bytes} bytes`)
+  const rows = sessionRows(first.body)
+  assert.equal(rows.length, PAGE_KEYS)
+  assert.deepEqual(rows.map((r) => r.key), Array.from({ length: PAGE_KEYS }, (_, i) => `k${i}`))
+  assert.equal(rows[0]!.value, VALUE.slice(0, VALUE_PREVIEW_CHARS))
+  assert.match(first.body, /Keys 1–50 of 1,000\./)
+  assert.match(first.body, /Page 1 of 20/)
+  assert.match(first.body, /The first 2,000 characters of the record \(1,000 keys\)/)
+  const json = /<dt>Value<\/dt><dd><pre>([\s\S]*?)<\/pre>/.exec(first.body)![1]!
+  assert.equal(json.replaceAll('&lt;', '<').replaceAll('&#34;', '"'), JSON.stringify(Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`k${i}`, VALUE]))).slice(0, STORED_PREVIEW_CHARS) + '…')
+
+  // The whole value, as plain text: nothing escaped, nothing a browser would run.
+  const whole = await visitor.get(rows[0]!.href!)
+  assert.equal(whole.statusCode, 200)
+  assert.equal(whole.body, VALUE)
+  assert.equal(whole.headers['content-type'], 'text/plain; charset=utf-8')
+  assert.equal(whole.headers['x-content-type-options'], 'nosniff')
+  assert.equal((await visitor.get('/value?key=absent')).statusCode, 404)
+
+  // The last page, and a page past the end shows it too.
+  const last = await visitor.get('/?page=20')
+  assert.deepEqual(sessionRows(last.body).map((r) => r.key), Array.from({ length: PAGE_KEYS }, (_, i) => `k${950 + i}`))
+  assert.match(last.body, /rel="prev"/)
+  assert.doesNotMatch(last.body, /rel="next"/)
+  assert.deepEqual(sessionRows((await visitor.get('/?page=99')).body), sessionRows(last.body))
+  assert.deepEqual(sessionRows((await visitor.get('/?page=abc')).body), rows)
+
+  // Everything is reachable: all 1,000 keys, each value whole.
+  const data = await visitor.data()
+  assert.equal(Object.keys(data).length, 1000)
+  assert.ok(Object.values(data).every((v) => v === VALUE))
+})
+
+test('a small session shows whole: no paging, no cut values, its JSON whole', async (t) => {
+  const cluster = await startCluster(t)
+  const app = await buildTestApp(t, cluster)
+  const visitor = new Visitor(app)
+  await visitor.set('name', 'Ada')
+  await visitor.set('note', 'x'.repeat(VALUE_PREVIEW_CHARS))
+  const page = await visitor.get()
+  assert.deepEqual(sessionRows(page.body), [
+    { key: 'name', value: 'Ada', href: null },
+    { key: 'note', value: 'x'.repeat(VALUE_PREVIEW_CHARS), href: null }
+  ])
+  assert.doesNotMatch(page.body, /class="paging"|Keys 1–/)
+  assert.match(page.body, /<pre>\{&#34;name&#34;:&#34;Ada&#34;,&#34;note&#34;:&#34;x+&#34;\}<\/pre><\/dd>/)
+})
+
+test('a preview never splits a surrogate pair', () => {
+  assert.deepEqual(preview('ab😀c', 3), { text: 'ab', more: 3 })
+  assert.deepEqual(preview('ab😀c', 4), { text: 'ab😀', more: 1 })
+  assert.deepEqual(preview('abc', 3), { text: 'abc', more: 0 })
+})
+
+test('the stored preview is the record\'s JSON as stored, array-index keys first, cut only past the limit', () => {
+  const data = new Map<string, unknown>([['b', 'x'], ['10', 1], ['a', { n: [1, 2] }], ['2', '"<'], ['01', null], ['4294967295', true]])
+  const whole = encodeRecord(data as Map<string, string>)
+  assert.deepEqual(storedPreview([...data], 1000), { text: whole, cut: false })
+  for (let limit = 1; limit < whole.length; limit++) assert.deepEqual(storedPreview([...data], limit), { text: whole.slice(0, limit), cut: true })
+  assert.deepEqual(storedPreview([], 10), { text: '{}', cut: false })
+})
