@@ -10,6 +10,15 @@ import { clientBucket, KeyRateLimiter, type RateDecision } from '../playground/r
 export type { OpenedSession } from '@memcache-session/fastify'
 
 export const COOKIE_NAME = 'uc'
+/**
+ * The fastify-format cookie's name whenever it is Secure: browsers accept a `__Host-` cookie only
+ * from the host itself (Secure, Path=/, no Domain), so a sibling subdomain cannot plant a session
+ * in it. The tornado format keeps `uc` (the Python original reads that name, and Tornado signs it
+ * into the value), and so does plain HTTP (a `__Host-` cookie needs Secure).
+ */
+export const HOST_COOKIE_NAME = '__Host-uc'
+/** Tornado mode re-signs a cookie older than this, so Tornado's 31-day limit counts from the last visit. */
+export const TORNADO_RESIGN_AFTER_SECONDS = 86400
 
 export interface SessionPluginOptions {
   ttlSeconds: number
@@ -50,13 +59,17 @@ async function sessionPlugin (app: FastifyInstance, options: SessionPluginOption
     newId: newSessionId
   }
 
+  const secureFor = (request: FastifyRequest) => options.secure === 'always' || request.protocol === 'https'
+  const cookieName = (secure: boolean) => secure && app.config.cookieFormat === 'fastify' ? HOST_COOKIE_NAME : COOKIE_NAME
+
   function writeCookie (request: FastifyRequest, reply: FastifyReply, session: Session | null): void {
-    const attributes = { httpOnly: true, sameSite: 'lax', path: '/', secure: options.secure === 'always' || request.protocol === 'https' } as const
+    const secure = secureFor(request)
+    const attributes = { httpOnly: true, sameSite: 'lax', path: '/', secure } as const
     if (!session) {
-      reply.clearCookie(COOKIE_NAME, attributes)
+      reply.clearCookie(cookieName(secure), attributes)
       return
     }
-    reply.setCookie(COOKIE_NAME, format.write(session), {
+    reply.setCookie(cookieName(secure), format.write(session), {
       ...attributes,
       signed: true,
       // The browser may drop it when the absolute lifetime ends; memcached forgets it when idle.
@@ -86,12 +99,19 @@ async function sessionPlugin (app: FastifyInstance, options: SessionPluginOption
     }
   }
 
-  function open (request: FastifyRequest, reply: FastifyReply): Promise<OpenedSession> {
-    const raw = request.cookies[COOKIE_NAME]
+  async function open (request: FastifyRequest, reply: FastifyReply): Promise<OpenedSession> {
+    const raw = request.cookies[cookieName(secureFor(request))]
     const unsigned = raw ? request.unsignCookie(raw) : null
     const cookie = unsigned?.valid && unsigned.value !== null ? { value: unsigned.value, renew: unsigned.renew } : null
     const requestDeps = format.lazy ? deps : { ...deps, newId: eagerNewId(request, reply) }
-    return openSession(requestDeps, cookie, (session) => writeCookie(request, reply, session))
+    let written = false
+    const opened = await openSession(requestDeps, cookie, (session) => { written = true; writeCookie(request, reply, session) })
+    // Tornado's own app re-signs `uc` on every request; we do once a day, so that the signature's
+    // 31-day limit counts from the last visit, not from the first.
+    if (!written && !format.lazy && raw && opened.session.id === cookie?.value && signedAt(raw) < deps.clock() - TORNADO_RESIGN_AFTER_SECONDS) {
+      writeCookie(request, reply, opened.session)
+    }
+    return opened
   }
 
   function copies (id: string): number[] {
@@ -111,6 +131,12 @@ async function sessionPlugin (app: FastifyInstance, options: SessionPluginOption
     chargeWrite,
     chargeNewSession
   })
+}
+
+/** When a Tornado-signed value (`2|1:0|10:<seconds>|…`, maybe quoted) was signed; 0 when it says nothing. */
+export function signedAt (raw: string): number {
+  const match = /^"?2\|\d+:\d+\|\d+:(\d+)\|/.exec(raw)
+  return match ? Number(match[1]) : 0
 }
 
 export default fp(sessionPlugin, { name: 'sessions', dependencies: ['memcache', '@fastify/cookie'] })

@@ -70,7 +70,7 @@ test('Secure cookie over HTTPS behind a trusted proxy, or when configured', asyn
   const cluster = await startCluster(t)
   const proxied = await buildTestApp(t, cluster, { TRUST_PROXY: '127.0.0.1' })
   const https = await proxied.inject({ url: '/', headers: { 'x-forwarded-proto': 'https' } })
-  assert.equal(https.cookies.find((c) => c.name === 'uc')!.secure, true)
+  assert.equal(https.cookies.find((c) => c.name === '__Host-uc')!.secure, true)
   const http = await proxied.inject({ url: '/' })
   assert.equal(http.cookies.find((c) => c.name === 'uc')!.secure, undefined)
 
@@ -79,7 +79,7 @@ test('Secure cookie over HTTPS behind a trusted proxy, or when configured', asyn
   assert.equal(spoofed.cookies.find((c) => c.name === 'uc')!.secure, undefined)
 
   const always = await buildTestApp(t, cluster, { COOKIE_SECURE: 'always' })
-  assert.equal((await always.inject({ url: '/' })).cookies.find((c) => c.name === 'uc')!.secure, true)
+  assert.equal((await always.inject({ url: '/' })).cookies.find((c) => c.name === '__Host-uc')!.secure, true)
 })
 
 test('a signed cookie whose creation time lies in the future (beyond 60 s of clock skew) gets a fresh session', async (t) => {

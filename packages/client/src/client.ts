@@ -224,12 +224,14 @@ export class MemcacheClient {
 
   /** The keys found, with their values (python-memcached's `get_multi`); misses are absent. */
   async getMulti (keys: readonly string[]): Promise<Map<string, MemcacheValue>> {
-    const found = new Map<string, MemcacheValue>()
+    const found = new Map<string, Item>()
     await this.#pipeline(keys.map((key) => ({ key })), 'always', async (transport, group) => {
       const items = await transport.getMulti(group.map((r) => r.keyBytes))
-      for (const [position, item] of items) found.set(group[position]!.key, valueOf(item))
+      for (const [position, item] of items) found.set(group[position]!.key, item)
     })
-    return found
+    // Decoded once the batch is in: a value that cannot be read (a corrupt integer) raises, as in
+    // python-memcached's get_multi, instead of failing its node's group and dropping its keys.
+    return new Map([...found].map(([key, item]) => [key, valueOf(item)]))
   }
 
   /** Stores every entry; returns the keys that were not stored (empty on success, as `set_multi`). */

@@ -13,6 +13,14 @@ export const FLAG_TEXT = 16
 /** memcached's default item size limit (`-I 1m`); an item also carries its key and headers. */
 export const DEFAULT_MAX_VALUE_BYTES = 1024 * 1024 - 512
 
+/**
+ * The most a compressed value (flag 8) may inflate to. memcached holds at most about 1 MiB of
+ * compressed bytes, and zlib can turn that into a gigabyte: a peer sharing the cluster could
+ * plant such a value under a session id. Text python-memcached compressed inflates by a few times,
+ * so 8 MiB leaves room for any value a memcached item can honestly carry.
+ */
+export const MAX_INFLATED_BYTES = 8 * 1024 * 1024
+
 /** What the client stores: text (flag 16), integers (flag 2) and raw bytes (flags 0). */
 export type MemcacheValue = string | number | bigint | Buffer
 
@@ -46,7 +54,7 @@ export function parseInteger (text: string): number | bigint {
 
 export function decodeValue (bytes: Buffer, flags: number): MemcacheValue {
   if (flags & FLAG_COMPRESSED) {
-    bytes = inflateSync(bytes)
+    bytes = inflate(bytes)
     flags &= ~FLAG_COMPRESSED
   }
   if (flags === 0) return bytes
@@ -58,4 +66,14 @@ export function decodeValue (bytes: Buffer, flags: number): MemcacheValue {
   }
   if (flags & FLAG_PICKLE) throw new ValueFormatError('value is a Python pickle (flags 1); only text, integers and bytes are shared with Node')
   throw new ValueFormatError(`unknown flags on get: ${flags}`)
+}
+
+function inflate (bytes: Buffer): Buffer {
+  try {
+    return inflateSync(bytes, { maxOutputLength: MAX_INFLATED_BYTES })
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ERR_BUFFER_TOO_LARGE') throw new ValueFormatError(`compressed value (flags 8) inflates past ${MAX_INFLATED_BYTES} bytes; refused`)
+    throw new ValueFormatError(`compressed value (flags 8) is not zlib data: ${(error as Error).message}`)
+  }
 }
