@@ -38,6 +38,14 @@ interface Case { method: string, path: string, headers: Record<string, string>, 
 
 function makeCase (random: ReturnType<typeof generator>, session: { cookie: string, csrf: string }): Case {
   const { next, pick } = random
+  if (next() < 0.3) {
+    // A form a browser on this site could send, with odd values: the handlers behind the guards run.
+    const fields = new URLSearchParams({ _csrf: session.csrf })
+    fields.append('action', pick(['set', 'set', 'del', 'bogus', '']))
+    fields.append('op', pick(['get', 'set', 'add', 'set_multi', 'get_multi', 'incr', 'decr', 'append', 'cas', 'delete_multi', 'expire', 'race', 'nope']))
+    for (const name of ['key', 'val', 'ttl', 'pairs', 'keys', 'delta', 'cas', 'card']) if (next() < 0.6) fields.append(name, pick(FIELD_VALUES).slice(0, next() < 0.9 ? 300 : undefined))
+    return { method: 'POST', path: pick(['/', '/', '/memcache']), headers: { cookie: session.cookie, 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' }, body: Buffer.from(fields.toString()) }
+  }
   const method = pick(METHODS)
   let path = pick(PATHS)
   if (next() < 0.6) {
@@ -65,6 +73,12 @@ function makeCase (random: ReturnType<typeof generator>, session: { cookie: stri
     } else {
       const fields = new URLSearchParams()
       if (next() < 0.7) fields.append('_csrf', session.csrf)
+      // Often a well-formed change, so that the handlers behind the guards run too.
+      if (next() < 0.5) {
+        fields.append('action', pick(['set', 'set', 'del', 'get', 'incr', 'set_multi']))
+        fields.append(pick(['key', 'key', 'op']), pick(FIELD_VALUES).slice(0, 300))
+        fields.append(pick(['val', 'val', 'pairs', 'delta']), pick(FIELD_VALUES))
+      }
       for (let i = Math.floor(next() * 5); i > 0; i--) fields.append(pick(FIELDS), pick(FIELD_VALUES))
       body = Buffer.from(next() < 0.1 ? fields.toString().replace(/=/g, '%') : fields.toString())
     }
