@@ -1,7 +1,7 @@
 // `npm run bench:flood`: can a flood of valid requests push idle sessions out of a small cluster?
 // Four memcached nodes of 4 MB each, the app as shipped (production, a real secret), 100 idle
 // sessions with records sized like real ones, each made by its own visitor address (127.0.0.x:
-// loopback only), then one client floods for a bounded time and we count the sessions left:
+// loopback only; Linux routes all of 127.0.0.0/8 to lo, elsewhere add the aliases first), then one client floods for a bounded time and we count the sessions left:
 //   cookieless: GET / without a cookie (a lazy first visit stores nothing; in tornado mode each one
 //               stores `{}`, up to the client's budget of new sessions);
 //   writes:     GET / then POST / from a fresh session each time, each record sized like the idle

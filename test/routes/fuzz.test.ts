@@ -26,7 +26,7 @@ function generator (seed: number) {
 }
 
 const METHODS = ['GET', 'GET', 'POST', 'POST', 'POST', 'HEAD', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'PROPFIND', 'FOO', 'TRACE']
-const PATHS = ['/', '/', '/value', '/end', '/memcache', '/memcache', '/cluster', '/cluster.json', '/readyz', '/healthz', '/favicon.ico',
+const PATHS = ['/', '/', '/value', '/end', '/memcache', '/memcache', '/cas', '/start', '/cluster', '/cluster.json', '/readyz', '/healthz', '/favicon.ico',
   '/public/style.css', '/public/../package.json', '/public/%2e%2e/package.json', '/nope', '//', '/%', '/%E0%A4%A', '/?', '/index.ejs', '/%00', '/..%2f']
 const QUERY_VALUES = ['', '0', '-1', '1', '2', '99999999999999999999', '1e309', 'NaN', '__proto__', 'constructor', '%', '%ZZ', '<script>', 'k', 'pg:x', '\u00ff', 'a'.repeat(5000), '00000000000000000000000000000000']
 const QUERY_NAMES = ['page', 'notice', 'key', 'node', 'op', '__proto__', 'page[]', 'key[a]']
