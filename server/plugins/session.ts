@@ -17,6 +17,8 @@ export const COOKIE_NAME = 'uc'
  * into the value), and so does plain HTTP (a `__Host-` cookie needs Secure).
  */
 export const HOST_COOKIE_NAME = '__Host-uc'
+/** Ids charged to a budget of new sessions, remembered for a minute at most (the oldest forgotten first). */
+const CHARGED_IDS_KEPT = 10_000
 /** Tornado mode re-signs a cookie older than this, so Tornado's 31-day limit counts from the last visit. */
 export const TORNADO_RESIGN_AFTER_SECONDS = 86400
 
@@ -42,8 +44,11 @@ declare module 'fastify' {
       copies (id: string): number[]
       /** Takes `cost` from the request's client's write budget (SESSION_WRITES_PER_MINUTE). */
       chargeWrite (request: FastifyRequest, cost: number): RateDecision
-      /** Takes one from the client's budget of new stored sessions (SESSION_NEW_PER_MINUTE). */
-      chargeNewSession (request: FastifyRequest): RateDecision
+      /**
+       * Takes one from the client's budget of new stored sessions (SESSION_NEW_PER_MINUTE) for the
+       * record of `id`; an id already charged within the minute is not charged again.
+       */
+      chargeNewSession (request: FastifyRequest, id: string): RateDecision
     }
   }
 }
@@ -83,19 +88,34 @@ async function sessionPlugin (app: FastifyInstance, options: SessionPluginOption
   const writes = new KeyRateLimiter(app.config.sessionWritesPerMinute)
   const newSessions = new KeyRateLimiter(app.config.sessionNewPerMinute)
   const chargeWrite = (request: FastifyRequest, cost: number) => writes.take(clientBucket(request.ip), cost)
-  const chargeNewSession = (request: FastifyRequest) => newSessions.take(clientBucket(request.ip), 1)
+  // Concurrent first writes of one lazy session (a double submit) all see it unstored, but store
+  // one record between them: the budget counts records, so an id is charged once a minute.
+  const charged = new Map<string, number>()
+  function chargeNewSession (request: FastifyRequest, id: string): RateDecision {
+    const now = Date.now()
+    const at = charged.get(id)
+    if (at !== undefined && now - at < 60_000) return { allowed: true, retryAfterSeconds: 0 }
+    const decision = newSessions.take(clientBucket(request.ip), 1, now)
+    if (decision.allowed) {
+      charged.delete(id)
+      charged.set(id, now)
+      if (charged.size > CHARGED_IDS_KEPT) charged.delete(charged.keys().next().value!)
+    }
+    return decision
+  }
 
   // An eager format (tornado) stores a record for every new session, a cookieless visit included:
   // there, a new id is where the budget of new sessions is charged (a lazy format stores nothing
   // until the first write, which the session route charges).
   function eagerNewId (request: FastifyRequest, reply: FastifyReply): () => string {
     return function budgetedNewId () {
-      const decision = chargeNewSession(request)
+      const id = newSessionId()
+      const decision = chargeNewSession(request, id)
       if (!decision.allowed) {
         reply.header('retry-after', String(decision.retryAfterSeconds))
         throw new SessionError(`Too many new sessions from your address: ${app.config.sessionNewPerMinute} a minute at most. Keep your cookie, or try again in ${decision.retryAfterSeconds} s.`, 429)
       }
-      return newSessionId()
+      return id
     }
   }
 

@@ -72,7 +72,7 @@ export default async function sessionRoutes (app: FastifyInstance) {
       return { message: `Too many changes from your address: ${sessionWritesPerMinute} a minute at most (a value over ${WRITE_UNIT_BYTES / 1024} KiB counts once per ${WRITE_UNIT_BYTES / 1024} KiB). Try again in ${write.retryAfterSeconds} s.`, retryAfterSeconds: write.retryAfterSeconds }
     }
     if (session.stored || form.action !== 'set') return null
-    const fresh = app.sessions.chargeNewSession(request)
+    const fresh = app.sessions.chargeNewSession(request, session.id)
     if (!fresh.allowed) {
       return { message: `Too many new sessions from your address: ${sessionNewPerMinute} a minute at most. Keep your cookie, or try again in ${fresh.retryAfterSeconds} s.`, retryAfterSeconds: fresh.retryAfterSeconds }
     }

@@ -56,6 +56,19 @@ test('the budget of new sessions: a client stores at most so many new sessions a
   assert.deepEqual({ ...await visitors[0]!.data() }, { k: 'v', k2: 'v2' })
 })
 
+test('concurrent first writes of one session store one record, and are charged as one new session', async (t) => {
+  const cluster = await startCluster(t)
+  const app = await buildTestApp(t, cluster, { SESSION_WRITES_PER_MINUTE: '0', SESSION_NEW_PER_MINUTE: '1' })
+  const visitor = new Visitor(app)
+  await visitor.get()
+  const body = (i: number) => new URLSearchParams({ _csrf: visitor.csrf!, action: 'set', key: `k${i}`, val: 'v' }).toString()
+  const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => app.inject({
+    method: 'POST', url: '/', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `uc=${visitor.cookie}` }, payload: body(i)
+  })))
+  assert.deepEqual(answers.map((a) => a.statusCode), Array(20).fill(303))
+  assert.equal((await new Visitor(app).post({ action: 'set', key: 'k', val: 'v' })).statusCode, 429, 'the budget of one was spent on that one session')
+})
+
 test('tornado mode: cookieless views store a record each, at most the budget of new sessions a minute', async (t) => {
   const cluster = await startCluster(t)
   const app = await buildTestApp(t, cluster, { COOKIE_FORMAT: 'tornado', SESSION_WRITES_PER_MINUTE: '0', SESSION_NEW_PER_MINUTE: '5' })
