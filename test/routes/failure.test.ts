@@ -136,7 +136,9 @@ test('a node restarting under load: 0 failed page views; a write fails only when
   const failedWrites = writes.filter((s) => s >= 500).length
   t.diagnostic(`node 0 restarted under load: ${failedViews} of ${views.length} page views and ${failedWrites} of ${writes.length} writes failed`)
   assert.equal(failedViews, 0)
-  assert.ok(failedWrites <= 2, `${failedWrites} writes failed`)
+  // Only a write in flight to the node at the instant it died can have an unknown outcome: at most
+  // one per visitor loop (8), whatever the machine's load.
+  assert.ok(failedWrites <= 8, `${failedWrites} writes failed`)
   await eventually(async () => (await app.inject({ url: '/readyz' })).json().up === 4, 3000)
 })
 
