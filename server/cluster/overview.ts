@@ -7,7 +7,7 @@
 // change in node health (seen by any request) refetches at once.
 import { randomBytes } from 'node:crypto'
 import { crc32 } from 'node:zlib'
-import { type MemcacheClient, routeSteps } from '@memcache-session/client'
+import type { MemcacheClient } from '@memcache-session/client'
 
 export const SAMPLE_KEYS = 10_000
 export const STATS_MAX_AGE_MS = 1_000
@@ -182,9 +182,9 @@ function withInputs (key: string, steps: Array<{ hash: number, bucket: number, s
  * The value is never read out.
  */
 export async function locateKey (client: MemcacheClient, key: string): Promise<KeyLocation> {
-  const node = client.nodeIndexFor(key)
-  const steps = client.hashing === 'modulo' ? withInputs(key, routeSteps(key, client.buckets, (i) => client.nodes[i]!.up).steps) : []
-  const home = client.hashing === 'modulo' ? steps[0]!.server : node
+  const route = client.router.explain(key, (i) => client.nodes[i]!.up)
+  const { node, home } = route
+  const steps = withInputs(key, route.steps)
   let present: boolean | null = null
   if (node !== null && key.startsWith(LOOKUP_PREFIX)) {
     try {

@@ -2,6 +2,10 @@
 // protocol (node:net / node:tls) or the binary protocol (memjs).
 export * from './client.ts'
 export * from './options.ts'
+export * from './router.ts'
+export * from './node-commands.ts'
+export * from './diagnostics.ts'
+export type { Retry } from './dispatch.ts'
 export * from './errors.ts'
 export * from './keys.ts'
 export * from './values.ts'

@@ -10,6 +10,7 @@
 // once or finds it back; but a node that stopped answering (a timeout) is not asked again until a
 // probe gets an answer: each question would cost a whole deadline.
 import type { NodeTransport } from './transport.ts'
+import { nodeDownChannel, nodeUpChannel, type NodeDownMessage, type NodeUpMessage } from './diagnostics.ts'
 import { isNodeFailure, NodeDownError, TimeoutError } from './errors.ts'
 
 export interface NodeAddress {
@@ -34,6 +35,7 @@ export class MemcacheNode {
   readonly #timing: ProbeTiming
   #up = true
   #upSince = 0
+  #downSince = 0
   /** Down because a request timed out (rather than being refused). */
   #hung = false
   #closed = false
@@ -82,6 +84,8 @@ export class MemcacheNode {
     this.#hung = timedOut
     if (!this.#up) return
     this.#up = false
+    this.#downSince = Date.now()
+    if (nodeDownChannel.hasSubscribers) nodeDownChannel.publish({ node: this.label, reason, timedOut } satisfies NodeDownMessage)
     this.#probeDelay = this.#timing.probeMinMs
     this.#scheduleProbe()
   }
@@ -99,6 +103,7 @@ export class MemcacheNode {
     if (this.#up) return
     this.#up = true
     this.#upSince = Date.now()
+    if (nodeUpChannel.hasSubscribers) nodeUpChannel.publish({ node: this.label, downForMs: this.#upSince - this.#downSince } satisfies NodeUpMessage)
     clearTimeout(this.#probeTimer)
     this.#probeTimer = undefined
   }

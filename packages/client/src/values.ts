@@ -3,6 +3,7 @@
 // flag 1, zlib-compressed bit 8 (test/fixtures/README.md says how the library was checked).
 import { inflateSync } from 'node:zlib'
 import { ValueFormatError, ValueTooLargeError } from './errors.ts'
+import type { CasToken, Item } from './transport.ts'
 
 export const FLAG_PICKLE = 1
 export const FLAG_INTEGER = 2
@@ -23,6 +24,11 @@ export const MAX_INFLATED_BYTES = 8 * 1024 * 1024
 
 /** What the client stores: text (flag 16), integers (flag 2) and raw bytes (flags 0). */
 export type MemcacheValue = string | number | bigint | Buffer
+
+export interface CasValue {
+  value: MemcacheValue
+  cas: CasToken
+}
 
 export interface EncodedValue {
   bytes: Buffer
@@ -76,4 +82,13 @@ function inflate (bytes: Buffer): Buffer {
     if (code === 'ERR_BUFFER_TOO_LARGE') throw new ValueFormatError(`compressed value (flags 8) inflates past ${MAX_INFLATED_BYTES} bytes; refused`)
     throw new ValueFormatError(`compressed value (flags 8) is not zlib data: ${(error as Error).message}`)
   }
+}
+
+/** A stored item's value, as python-memcached would read it. */
+export function valueOf (item: Item): MemcacheValue {
+  return decodeValue(item.bytes, item.flags)
+}
+
+export function casValueOf (item: Item | undefined): CasValue | undefined {
+  return item && { value: valueOf(item), cas: item.cas }
 }

@@ -25,6 +25,9 @@ test(`agrees with python-memcached on all ${routing.length} routing vectors`, ()
   for (const v of routing) {
     assert.equal(cmemcacheHash(v.key), v.hash, `hash of ${v.key}`)
     assert.equal(routeKey(v.key, buckets), v.server_index, `server of ${v.key}`)
+    const { steps, server } = routeSteps(v.key, buckets)
+    assert.equal(server, v.server_index, `routeSteps: server of ${v.key}`)
+    assert.deepEqual(steps, [{ hash: v.hash, bucket: v.hash % buckets.length, server: v.server_index }])
   }
 })
 
@@ -34,6 +37,9 @@ test('agrees with python-memcached when servers are down', () => {
     const dead = new Set(scenario.dead_server_indexes)
     for (const r of scenario.results) {
       assert.equal(routeKey(r.key, buckets, (i) => !dead.has(i)), r.server_index, `${r.key} with ${[...dead]} down`)
+      const { steps, server } = routeSteps(r.key, buckets, (i) => !dead.has(i))
+      assert.equal(server, r.server_index, `routeSteps: ${r.key} with ${[...dead]} down`)
+      assert.ok(steps.slice(0, -1).every((step) => dead.has(step.server)), 'every step before the last hit a dead server')
     }
   }
 })
