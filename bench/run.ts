@@ -34,10 +34,11 @@ interface App {
 
 const APPS: Array<Pick<App, 'name' | 'script' | 'env'>> = [
   // LOG_LEVEL=warn: the peers log nothing per request, so neither do we here.
-  { name: 'ours', script: 'server/main.ts', env: { NODE_ENV: 'production', LOG_LEVEL: 'warn', PLAYGROUND: 'off' } },
+  // "ours" is the binary transport (named before meta became the default), "ours (meta)" beside it.
+  { name: 'ours', script: 'server/main.ts', env: { NODE_ENV: 'production', LOG_LEVEL: 'warn', PLAYGROUND: 'off', MEMCACHED_PROTOCOL: 'binary' } },
   { name: 'ours (meta)', script: 'server/main.ts', env: { NODE_ENV: 'production', LOG_LEVEL: 'warn', PLAYGROUND: 'off', MEMCACHED_PROTOCOL: 'meta' } },
   // Two copies of every session are the default; these keep one (SESSION_REPLICAS=0).
-  { name: 'ours (one copy)', script: 'server/main.ts', env: { NODE_ENV: 'production', LOG_LEVEL: 'warn', PLAYGROUND: 'off', SESSION_REPLICAS: '0' } },
+  { name: 'ours (one copy)', script: 'server/main.ts', env: { NODE_ENV: 'production', LOG_LEVEL: 'warn', PLAYGROUND: 'off', MEMCACHED_PROTOCOL: 'binary', SESSION_REPLICAS: '0' } },
   { name: 'ours (meta, one copy)', script: 'server/main.ts', env: { NODE_ENV: 'production', LOG_LEVEL: 'warn', PLAYGROUND: 'off', MEMCACHED_PROTOCOL: 'meta', SESSION_REPLICAS: '0' } },
   { name: 'floor', script: 'bench/peers/floor.ts', env: {} },
   { name: 'floor (small page)', script: 'bench/peers/floor.ts', env: { FLOOR_PAGE: 'small' } },

@@ -16,7 +16,7 @@ export interface Config {
   memcachedProbeMinMs: number
   memcachedProbeMaxMs: number
   memcachedHashing: Hashing
-  /** binary: memcached's binary protocol over memjs; meta: the meta protocol (text), over TCP or TLS. */
+  /** meta (default): the meta protocol (text), over TCP or TLS; binary: memcached's binary protocol over memjs. */
   memcachedProtocol: MemcachedProtocol
   /** TLS options for every node (MEMCACHED_TLS=on), or null for plain TCP. Meta only. */
   memcachedTls: ConnectionOptions | null
@@ -171,7 +171,7 @@ export function loadConfig (env: Env = process.env): LoadedConfig {
     problems.push(`COOKIE_SECRET: every secret must be at least ${MIN_SECRET_LENGTH} characters when NODE_ENV=production`)
   }
 
-  const memcachedProtocol = oneOf('MEMCACHED_PROTOCOL', 'binary', ['binary', 'meta'] as const)
+  const memcachedProtocol = oneOf('MEMCACHED_PROTOCOL', 'meta', ['meta', 'binary'] as const)
   let memcachedTls: ConnectionOptions | null = null
   if (oneOf('MEMCACHED_TLS', 'off', ['on', 'off'] as const) === 'on') {
     // memjs opens its sockets with net.connect and offers no hook to wrap them (memjs#169): TLS is

@@ -35,7 +35,7 @@ test('defaults', () => {
   assert.equal(config.cookieFormat, 'fastify')
   assert.equal(config.memcachedHashing, 'modulo')
   assert.equal(config.playground, true)
-  assert.equal(config.memcachedProtocol, 'binary')
+  assert.equal(config.memcachedProtocol, 'meta')
   assert.equal(config.memcachedTls, null)
   assert.equal(config.playgroundMemcachedServers, null)
   assert.equal(config.playgroundKeysPerMinute, 120)
@@ -70,10 +70,10 @@ test('bad values stop the start with a message naming the variable', () => {
     [{ COOKIE_FORMAT: 'django' }, /COOKIE_FORMAT must be one of fastify, tornado/],
     [{ MEMCACHED_HASHING: 'crc' }, /MEMCACHED_HASHING must be one of modulo, ketama/],
     [{ PLAYGROUND: 'no' }, /PLAYGROUND must be one of on, off/],
-    [{ MEMCACHED_PROTOCOL: 'ascii' }, /MEMCACHED_PROTOCOL must be one of binary, meta/],
+    [{ MEMCACHED_PROTOCOL: 'ascii' }, /MEMCACHED_PROTOCOL must be one of meta, binary/],
     [{ MEMCACHED_DEAD_RETRY_SECONDS: '30' }, /MEMCACHED_DEAD_RETRY_SECONDS is gone: a failed node is probed/],
     [{ MEMCACHED_PROBE_MIN_MS: '500', MEMCACHED_PROBE_MAX_MS: '200' }, /MEMCACHED_PROBE_MAX_MS \(200\) must not be below MEMCACHED_PROBE_MIN_MS \(500\)/],
-    [{ MEMCACHED_TLS: 'on' }, /MEMCACHED_TLS=on needs MEMCACHED_PROTOCOL=meta/],
+    [{ MEMCACHED_PROTOCOL: 'binary', MEMCACHED_TLS: 'on' }, /MEMCACHED_TLS=on needs MEMCACHED_PROTOCOL=meta/],
     [{ MEMCACHED_PROTOCOL: 'meta', MEMCACHED_TLS: 'on' }, /MEMCACHED_TLS=on needs MEMCACHED_SERVERS/],
     [{ MEMCACHED_PROTOCOL: 'meta', MEMCACHED_TLS: 'on', MEMCACHED_TLS_CA: '/nonexistent/ca.pem' }, /MEMCACHED_TLS_CA: cannot read \/nonexistent\/ca.pem \(ENOENT\)/],
     [{ MEMCACHED_PROTOCOL: 'meta', MEMCACHED_TLS: 'on', MEMCACHED_TLS_CA: PLAIN_FILE }, /MEMCACHED_TLS_CA: .* is not a PEM file/],

@@ -2,7 +2,8 @@
 // the one place a MemcacheClient is built from the config (the playground builds its own with it).
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
-import { MemcacheClient, type NodeAddress } from '@memcache-session/client'
+import { MemcacheClient, metaTransport, type NodeAddress } from '@memcache-session/client'
+import { binaryTransport } from '@memcache-session/client/binary'
 import type { Config } from '../config.ts'
 
 declare module 'fastify' {
@@ -22,7 +23,7 @@ export function memcacheClientFromConfig (config: ClientConfig, servers: readonl
     probeMinMs: config.memcachedProbeMinMs,
     probeMaxMs: config.memcachedProbeMaxMs,
     hashing: config.memcachedHashing,
-    protocol: config.memcachedProtocol,
+    transport: config.memcachedProtocol === 'binary' ? binaryTransport : metaTransport,
     tls: config.memcachedTls
   })
 }

@@ -4,16 +4,17 @@ import type { TestContext } from 'node:test'
 import { readFileSync } from 'node:fs'
 import { makeCertificate, type Certificate } from './tls.ts'
 import { localClusterOnFreePorts, protocolFlags, type LocalCluster } from '../../tools/local-cluster.ts'
-import { MemcacheClient, type ClientOptions, type MemcachedProtocol } from '@memcache-session/client'
+import { MemcacheClient, metaTransport, type ClientOptions, type MemcachedProtocol } from '@memcache-session/client'
+import { binaryTransport } from '@memcache-session/client/binary'
 
 /** The tutorial's weights. */
 export const WEIGHTS = [4, 3, 1, 2]
 
 /**
  * The protocol the suites speak: `npm test` runs the client, session and interop suites once per
- * protocol (MEMCACHED_PROTOCOL=meta for the second run). Meta runs on nodes that refuse binary.
+ * protocol (meta, the default, then MEMCACHED_PROTOCOL=binary). Meta runs on nodes that refuse binary.
  */
-export const PROTOCOL: MemcachedProtocol = process.env.MEMCACHED_PROTOCOL === 'meta' || process.env.MEMCACHED_TLS === 'on' ? 'meta' : 'binary'
+export const PROTOCOL: MemcachedProtocol = process.env.MEMCACHED_PROTOCOL === 'binary' && process.env.MEMCACHED_TLS !== 'on' ? 'binary' : 'meta'
 
 /** MEMCACHED_TLS=on: the nodes serve a throwaway certificate (-Z) and every client trusts it. */
 const TLS: Certificate | null = process.env.MEMCACHED_TLS === 'on' ? makeCertificate('memcached') : null
@@ -25,15 +26,17 @@ export const MEMCACHED_ENV: Record<string, string> = TLS
 
 export type Hooks = Pick<TestContext, 'after'>
 
-export async function startCluster (t: Hooks, weights = WEIGHTS): Promise<LocalCluster> {
-  const flags = [...protocolFlags(PROTOCOL), ...(TLS?.memcachedFlags ?? [])]
+/** Nodes that speak the run's protocol, or `protocol` for a suite that needs one (memjs's own). */
+export async function startCluster (t: Hooks, weights = WEIGHTS, protocol: MemcachedProtocol = PROTOCOL): Promise<LocalCluster> {
+  const flags = [...protocolFlags(protocol), ...(TLS?.memcachedFlags ?? [])]
   const cluster = await (await localClusterOnFreePorts(weights, { memoryPerWeightMb: 8, flags })).start()
   t.after(() => cluster.stop('SIGKILL'))
   return cluster
 }
 
 export function makeClient (t: Hooks, cluster: LocalCluster, options: Partial<ClientOptions> = {}): MemcacheClient {
-  const client = new MemcacheClient({ servers: cluster.servers, protocol: PROTOCOL, tls: TLS && { ca: readFileSync(TLS.certFile) }, ...options })
+  const transport = PROTOCOL === 'binary' ? binaryTransport : metaTransport
+  const client = new MemcacheClient({ servers: cluster.servers, transport, tls: TLS && { ca: readFileSync(TLS.certFile) }, ...options })
   t.after(() => client.close())
   return client
 }

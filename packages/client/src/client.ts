@@ -1,6 +1,6 @@
 // The tutorial's memcached client (python-memcached's API) across weighted nodes: the commands,
-// over one transport per node (transport.ts): the meta protocol over TCP or TLS, or the binary
-// protocol over memjs. The rest has a module each: options.ts checks the options, router.ts
+// over one transport per node (transport.ts): the meta protocol over TCP or TLS (the default), or
+// the binary protocol over memjs (@memcache-session/client/binary). The rest has a module each: options.ts checks the options, router.ts
 // picks the node, dispatch.ts sends, fails over and instruments, node.ts keeps each node's
 // health, values.ts encodes values as python-memcached does, arguments.ts checks the rest.
 //
@@ -16,7 +16,6 @@ import { NotStoredError } from './errors.ts'
 import type { Hashing } from './ketama.ts'
 import { MemcacheNode } from './node.ts'
 import { nodeCommands, type NodeCommands } from './node-commands.ts'
-import { openTransport } from './open-transport.ts'
 import { checkOptions, type ClientOptions } from './options.ts'
 import { createRouter, type Router } from './router.ts'
 import { weightedBuckets } from './routing.ts'
@@ -41,9 +40,9 @@ export class MemcacheClient {
   constructor (clientOptions: ClientOptions) {
     const options = checkOptions(clientOptions)
     const probes = { probeMinMs: options.probeMinMs, probeMaxMs: options.probeMaxMs }
-    this.protocol = options.protocol
-    const transport = { protocol: this.protocol, timeoutMs: options.timeoutMs, tls: options.tls }
-    this.nodes = options.servers.map((address) => new MemcacheNode(address, openTransport(address, transport), probes))
+    this.protocol = options.transport.protocol
+    const transport = { timeoutMs: options.timeoutMs, tls: options.tls }
+    this.nodes = options.servers.map((address) => new MemcacheNode(address, options.transport.open(address, transport), probes))
     this.router = createRouter(options.hashing, options.servers)
     this.buckets = weightedBuckets(options.servers.map((s) => s.weight))
     this.hashing = options.hashing

@@ -1,5 +1,5 @@
 // @memcache-session/client: python-memcached's API over weighted memcached nodes, on the meta
-// protocol (node:net / node:tls) or the binary protocol (memjs).
+// protocol (node:net / node:tls). The binary protocol (memjs) is the ./binary entry.
 export * from './client.ts'
 export * from './options.ts'
 export * from './router.ts'
@@ -11,6 +11,7 @@ export * from './keys.ts'
 export * from './values.ts'
 export * from './node.ts'
 export * from './transport.ts'
+export { metaTransport } from './meta/transport.ts'
 export * from './routing.ts'
 export * from './ketama.ts'
 export * from './tls.ts'

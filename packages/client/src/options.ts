@@ -5,7 +5,8 @@ import type { ConnectionOptions } from 'node:tls'
 import { InvalidArgumentError } from './errors.ts'
 import type { Hashing } from './ketama.ts'
 import type { NodeAddress } from './node.ts'
-import type { MemcachedProtocol } from './transport.ts'
+import { metaTransport } from './meta/transport.ts'
+import type { TransportFactory } from './transport.ts'
 import { DEFAULT_MAX_VALUE_BYTES } from './values.ts'
 
 export interface ClientOptions {
@@ -21,8 +22,11 @@ export interface ClientOptions {
   maxValueBytes?: number
   /** 'modulo' (default): python-memcached's selection, shared with the Python original; 'ketama': consistent hashing. */
   hashing?: Hashing
-  /** 'binary' (default, memjs) or 'meta'. */
-  protocol?: MemcachedProtocol
+  /**
+   * How each node is spoken to: `metaTransport` (default: the meta protocol over TCP or TLS), or
+   * `binaryTransport` from '@memcache-session/client/binary' (the binary protocol over memjs).
+   */
+  transport?: TransportFactory
   /** TLS options for every node (meta only); null or unset: plain TCP. */
   tls?: ConnectionOptions | null
 }
@@ -30,7 +34,6 @@ export interface ClientOptions {
 export const DEFAULT_TIMEOUT_MS = 500
 export const DEFAULT_PROBE_MIN_MS = 100
 export const DEFAULT_PROBE_MAX_MS = 1000
-const PROTOCOLS: readonly MemcachedProtocol[] = ['binary', 'meta']
 const HASHINGS: readonly Hashing[] = ['modulo', 'ketama']
 
 export type CheckedOptions = Required<Omit<ClientOptions, 'tls'>> & { tls: ConnectionOptions | null }
@@ -63,10 +66,12 @@ export function checkOptions (options: ClientOptions): CheckedOptions {
   if (typeof options !== 'object' || options === null) fail('options must be an object')
   if (!Array.isArray(options.servers) || options.servers.length === 0) fail('servers must list at least one memcached node')
   const servers = options.servers.map(checkServer)
-  const protocol = oneOf('protocol', options.protocol, PROTOCOLS)
+  if ('protocol' in options) fail("protocol is gone: meta is the default; for binary pass transport: binaryTransport from '@memcache-session/client/binary'")
+  const transport = options.transport ?? metaTransport
+  if (typeof transport?.open !== 'function') fail('transport must be a transport factory (metaTransport, or binaryTransport from @memcache-session/client/binary)')
   const tls = options.tls ?? null
   if (tls !== null && typeof tls !== 'object') fail('tls must be node:tls connection options, or null')
-  if (tls !== null && protocol !== 'meta') fail("tls needs protocol 'meta': memjs, the binary transport, has no TLS")
+  if (tls !== null && !transport.supportsTls) fail(`tls needs the meta transport: the ${transport.protocol} transport has no TLS`)
   const probeMinMs = positive('probeMinMs', options.probeMinMs, DEFAULT_PROBE_MIN_MS, 'ms')
   const probeMaxMs = positive('probeMaxMs', options.probeMaxMs, Math.max(DEFAULT_PROBE_MAX_MS, probeMinMs), 'ms')
   if (probeMaxMs < probeMinMs) fail(`probeMaxMs (${probeMaxMs}) must not be below probeMinMs (${probeMinMs})`)
@@ -77,7 +82,7 @@ export function checkOptions (options: ClientOptions): CheckedOptions {
     probeMaxMs,
     maxValueBytes: positive('maxValueBytes', options.maxValueBytes, DEFAULT_MAX_VALUE_BYTES, 'bytes'),
     hashing: oneOf('hashing', options.hashing, HASHINGS),
-    protocol,
+    transport,
     tls
   }
 }

@@ -13,8 +13,28 @@
 //                      getMulti and deleteMulti throw it too (a missing key is not an error)
 //   ClientClosedError  close() was called: pending requests fail with it, later ones at once
 
-/** The wire protocol to the nodes: memcached's binary protocol (over memjs) or its meta protocol. */
-export type MemcachedProtocol = 'binary' | 'meta'
+import type { ConnectionOptions } from 'node:tls'
+
+/** The wire protocol to the nodes: memcached's meta protocol, or its binary protocol (over memjs). */
+export type MemcachedProtocol = 'meta' | 'binary'
+
+export interface TransportOptions {
+  /** Deadline of one request, in ms. */
+  timeoutMs: number
+  /** TLS options, or null for plain TCP. */
+  tls: ConnectionOptions | null
+}
+
+/**
+ * How the client opens each node's transport: `metaTransport` (the default, this package's entry)
+ * or `binaryTransport` (`@memcache-session/client/binary`, which needs memjs).
+ */
+export interface TransportFactory {
+  readonly protocol: MemcachedProtocol
+  /** Whether it can carry TLS. */
+  readonly supportsTls: boolean
+  open (node: { host: string, port: number }, options: TransportOptions): NodeTransport
+}
 
 /** A CAS token: memcached's 64-bit item version, as 8 big-endian bytes (the binary protocol's form). */
 export type CasToken = Buffer

@@ -4,6 +4,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import memjs from 'memjs'
 import { eventually, makeClient, startCluster } from '../../../test/support/nodes.ts'
+import { binaryTransport } from '../src/binary/index.ts'
 
 /** Resolves to 'no answer' if `promise` has not settled within `ms`. */
 function within<T> (promise: Promise<T>, ms: number): Promise<T | 'no answer'> {
@@ -11,11 +12,11 @@ function within<T> (promise: Promise<T>, ms: number): Promise<T | 'no answer'> {
 }
 
 test('memjs bugs, side by side', async (t) => {
-  const cluster = await startCluster(t, [1])
+  const cluster = await startCluster(t, [1], 'binary')
   const { host, port } = cluster.servers[0]!
   const plain = new memjs.Client([new memjs.Server(host, port, '', '')], { retries: 1, expires: 1, logger: { log () {} } }) as unknown as PlainMemjs
   t.after(() => plain.close())
-  const ours = makeClient(t, cluster)
+  const ours = makeClient(t, cluster, { transport: binaryTransport, tls: null })
 
   await t.test('prepend: memjs appends', async () => {
     await plain.set('p1', 'b', {})

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict'
 import { MemcacheClient } from '../src/client.ts'
 import { InvalidArgumentError, MemcacheError } from '../src/errors.ts'
 import type { ClientOptions } from '../src/options.ts'
+import { binaryTransport } from '../src/binary/index.ts'
 
 const servers = [{ host: '127.0.0.1', port: 11211, weight: 1 }]
 
@@ -12,7 +13,8 @@ test('every bad option is an InvalidArgumentError (MC_ERR_INVALID_ARG) that name
   const cases: Array<[unknown, RegExp]> = [
     [{ servers: [] }, /servers must list at least one/],
     [{}, /servers must list at least one/],
-    [{ servers, protocol: 'text' }, /protocol must be 'binary' or 'meta', got "text"/],
+    [{ servers, protocol: 'binary' }, /protocol is gone: .*transport: binaryTransport from '@memcache-session\/client\/binary'/],
+    [{ servers, transport: 'binary' }, /transport must be a transport factory/],
     [{ servers, hashing: 'crc' }, /hashing must be 'modulo' or 'ketama'/],
     [{ servers: [{ host: 'a', port: 1, weight: 0 }] }, /servers\[0\]\.weight must be a positive whole number, got 0/],
     [{ servers: [{ host: 'a', port: 1, weight: 1 }, { host: 'b', port: 1, weight: 1.5 }] }, /servers\[1\]\.weight .* got 1\.5/],
@@ -23,7 +25,7 @@ test('every bad option is an InvalidArgumentError (MC_ERR_INVALID_ARG) that name
     [{ servers, probeMinMs: 0 }, /probeMinMs/],
     [{ servers, probeMinMs: 500, probeMaxMs: 100 }, /probeMaxMs \(100\) must not be below probeMinMs \(500\)/],
     [{ servers, maxValueBytes: -5 }, /maxValueBytes must be a positive whole number of bytes/],
-    [{ servers, protocol: 'binary', tls: {} }, /tls needs protocol 'meta'/]
+    [{ servers, transport: binaryTransport, tls: {} }, /tls needs the meta transport: the binary transport has no TLS/]
   ]
   for (const [options, message] of cases) {
     assert.throws(() => new MemcacheClient(options as ClientOptions), (error: Error) => {
@@ -37,10 +39,12 @@ test('every bad option is an InvalidArgumentError (MC_ERR_INVALID_ARG) that name
 })
 
 test('good options are accepted and the caller\'s object is left as it was', () => {
-  const options: ClientOptions = { servers, protocol: 'meta', timeoutMs: 50 }
+  const options: ClientOptions = { servers, timeoutMs: 50 }
   const copy = structuredClone(options)
   const client = new MemcacheClient(options)
-  assert.equal(client.protocol, 'meta')
+  assert.equal(client.protocol, 'meta', 'meta is the default')
+  client.close()
+  assert.equal(new MemcacheClient({ servers, transport: binaryTransport }).protocol, 'binary')
   assert.equal(client.hashing, 'modulo')
   assert.deepEqual(options, copy)
   client.close()

@@ -4,7 +4,7 @@ import type { ConnectionOptions } from 'node:tls'
 import { arithmeticRequest, casOf, deleteRequest, getRequest, noopRequest, statsRequest, storeRequest, touchRequest, versionRequest, type MetaResponse } from './codec.ts'
 import { MetaConnection, untilEnd, untilNoop } from './connection.ts'
 import { ServerError, type ServerErrorStatus } from '../errors.ts'
-import { casBytes, type DeleteOutcome, type Item, type NodeTransport, type StoreMode, type StoreOutcome, type StoreResult } from '../transport.ts'
+import { casBytes, type DeleteOutcome, type Item, type NodeTransport, type StoreMode, type StoreOutcome, type StoreResult, type TransportFactory } from '../transport.ts'
 
 function itemOf (response: MetaResponse): Item {
   return { bytes: response.value!, flags: Number(response.flags.get('f') ?? 0), cas: casBytes(casOf(response) ?? 0n) }
@@ -141,4 +141,11 @@ export class MetaTransport implements NodeTransport {
     const responses = await this.#connection.send(Buffer.concat([...requests, noopRequest()]), untilNoop)
     return responses.slice(0, -1)
   }
+}
+
+/** The default transport: the meta protocol over node:net, or node:tls when `tls` is given. */
+export const metaTransport: TransportFactory = {
+  protocol: 'meta',
+  supportsTls: true,
+  open: ({ host, port }, { timeoutMs, tls }) => new MetaTransport({ host, port, timeoutMs, tls })
 }
