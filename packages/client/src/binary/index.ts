@@ -13,5 +13,3 @@ export const binaryTransport: TransportFactory = {
   supportsTls: false,
   open: ({ host, port }, { timeoutMs }) => new BinaryTransport({ host, port, timeoutMs })
 }
-
-export { BinaryTransport }
