@@ -4,6 +4,7 @@ import { csrfToken, verifyCsrfToken } from '../src/csrf.ts'
 import { formatSessionCookie, parseSessionCookie } from '../src/cookie-value.ts'
 import { isSessionId, newSessionId } from '../src/ids.ts'
 import { decodeRecord, encodeRecord } from '../src/record.ts'
+import { SessionConflictError, SessionGoneError, SessionInputError, SessionLimitError } from '../src/errors.ts'
 
 test('session ids: 32 lowercase hex, never repeated', () => {
   const ids = new Set(Array.from({ length: 1000 }, newSessionId))
@@ -41,4 +42,9 @@ test('records are the JSON dict the Python original writes, and only dicts are s
   assert.deepEqual(decodeRecord(Buffer.from('{"k": "v"}')), new Map([['k', 'v']]))
   for (const bad of ['[]', 'null', '"x"', '{', '']) assert.equal(decodeRecord(bad), null, bad)
   assert.equal(decodeRecord(5), null)
+})
+
+test('session errors carry a stable code beside their HTTP status', () => {
+  const codes = [new SessionLimitError('x'), new SessionInputError('x'), new SessionConflictError(), new SessionGoneError()].map((e) => [e.code, e.statusCode])
+  assert.deepEqual(codes, [['MC_SESSION_ERR_LIMIT', 413], ['MC_SESSION_ERR_INPUT', 400], ['MC_SESSION_ERR_CONFLICT', 409], ['MC_SESSION_ERR_GONE', 409]])
 })
