@@ -101,7 +101,11 @@ export class SessionStore {
    * Throws NodeDownError when no node of the chain is up.
    */
   targets (id: string): number[] {
-    const live = this.#client.routeChain(id).filter((index) => this.#client.nodes[index]!.up)
+    return this.#targetsIn(this.#client.routeChain(id))
+  }
+
+  #targetsIn (chain: readonly number[]): number[] {
+    const live = chain.filter((index) => this.#client.nodes[index]!.up)
     if (live.length === 0) throw new NodeDownError(null)
     return live.slice(0, this.#copies)
   }
@@ -112,11 +116,11 @@ export class SessionStore {
    * looked for along the rest of the id's route chain and brought home.
    */
   async load (id: string): Promise<StoredSession | undefined> {
-    const { reads, targets } = await this.#readTargets(id, this.#ttl)
-    const current = this.#current(id, reads)
+    const { reads, targets, chain } = await this.#readTargets(id, this.#ttl)
+    const current = this.#current(chain, reads)
     if (current === 'ended') return undefined
     if (current) return this.#state(id, current, reads)
-    return this.#fromChain(id, targets)
+    return this.#fromChain(id, chain, targets)
   }
 
   /**
@@ -126,8 +130,8 @@ export class SessionStore {
    * re-issues the cookie unmarked), so a miss is the normal case.
    */
   async loadIssued (id: string): Promise<StoredSession | 'ended' | undefined> {
-    const { reads } = await this.#readTargets(id, this.#ttl)
-    const current = this.#current(id, reads)
+    const { reads, chain } = await this.#readTargets(id, this.#ttl)
+    const current = this.#current(chain, reads)
     if (current === 'ended' || current === undefined) return current
     return this.#state(id, current, reads)
   }
@@ -205,29 +209,22 @@ export class SessionStore {
     if (!marks.includes(true)) throw new NodeDownError(null)
   }
 
-  /**
-   * Leaves an end mark under `id` for `seconds`: `load` finds nothing and `loadIssued` says
-   * 'ended' (a cookie saying "issued, never stored" cannot bring the id back; see open.ts).
-   */
-  async markEnded (id: string, seconds: number): Promise<void> {
-    await this.destroy(id, seconds)
-  }
-
   /** Reads the copies where they are now; when every one failed, where the id routes after that. */
-  async #readTargets (id: string, touchTtl?: number): Promise<{ reads: CopyRead[], targets: number[] }> {
+  async #readTargets (id: string, touchTtl?: number): Promise<{ reads: CopyRead[], targets: number[], chain: number[] }> {
+    const chain = this.#client.routeChain(id)
     for (let attempt = 0; ; attempt++) {
-      const targets = this.targets(id)
+      const targets = this.#targetsIn(chain)
       const reads = await Promise.all(targets.map((node, position) => readCopy(this.#client, node, id, touchTtl && this.#ttlAt(position))))
       const failed = reads.filter((read) => read.state === 'unreachable')
-      if (failed.length < reads.length) return { reads, targets }
+      if (failed.length < reads.length) return { reads, targets, chain }
       if (attempt >= this.#client.nodes.length) throw failed[0]!.error
     }
   }
 
   /** The copies read again after a conflict (no touch: the page view already slid them). */
   async #reread (id: string): Promise<StoredSession> {
-    const { reads } = await this.#readTargets(id)
-    const current = this.#current(id, reads)
+    const { reads, chain } = await this.#readTargets(id)
+    const current = this.#current(chain, reads)
     // Ended, or gone from every copy (expired or evicted between our read and write): never
     // written back under this id.
     if (current === 'ended' || current === undefined) throw new SessionGoneError()
@@ -245,9 +242,9 @@ export class SessionStore {
     return position === 0 ? this.#ttl : Math.max(1, this.#ttl - 1)
   }
 
-  #current (id: string, reads: readonly CopyRead[]): CurrentRecord | 'ended' | undefined {
-    const home = this.#client.routeChain(id)[0]!
-    return currentOf(reads, home, (node) => this.#client.nodes[node]!.upSince)
+  /** The current record of `reads`; the chain's first node is the id's home. */
+  #current (chain: readonly number[], reads: readonly CopyRead[]): CurrentRecord | 'ended' | undefined {
+    return currentOf(reads, chain[0]!, (node) => this.#client.nodes[node]!.upSince)
   }
 
   /** The state of a record read at `reads`, rewriting in the background the copies that lag. */
@@ -278,11 +275,11 @@ export class SessionStore {
    * to the copies with `add` (never over what is there: that is newer, or another instance moved
    * it first), and the old one deleted if unchanged since read.
    */
-  async #fromChain (id: string, targets: readonly number[]): Promise<StoredSession | undefined> {
-    const others = this.#client.routeChain(id).filter((node) => !targets.includes(node))
+  async #fromChain (id: string, chain: readonly number[], targets: readonly number[]): Promise<StoredSession | undefined> {
+    const others = chain.filter((node) => !targets.includes(node))
     if (others.length === 0) return undefined
     const reads = await Promise.all(others.map((node) => readCopy(this.#client, node, id)))
-    const current = this.#current(id, reads)
+    const current = this.#current(chain, reads)
     if (current === 'ended' || current === undefined) return undefined
     const writes = await Promise.all(targets.map((node, position) => writeCopy(this.#client, node, id, current.bytes, flagsFor(current.version), this.#ttlAt(position), null)))
     // Something got there first: what the copies hold now stands.

@@ -104,7 +104,7 @@ test('a write in flight when the session ends is refused, and the ended id holds
 
   // A lazy session (never stored): its first write is an add, and the end mark refuses it too.
   const lazy = newSessionId()
-  await store.markEnded(lazy, 60)
+  await store.destroy(lazy, 60)
   await assert.rejects(store.update(lazy, { data: new Map(), copies: null }, set), SessionGoneError)
   assert.equal(await store.loadIssued(lazy), 'ended')
 })
