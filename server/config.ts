@@ -210,7 +210,8 @@ export function loadConfig (env: Env = process.env): LoadedConfig {
     cookieSecure: oneOf('COOKIE_SECURE', 'auto', ['auto', 'always'] as const),
     cookieFormat: oneOf('COOKIE_FORMAT', 'fastify', ['fastify', 'tornado'] as const),
     trustProxy: trustProxy.value,
-    sessionTtlSeconds: integer('SESSION_TTL_SECONDS', 1200, 1, 30 * 24 * 3600),
+    // At least 3: the second copy expires two seconds before home (packages/fastify/src/store.ts).
+    sessionTtlSeconds: integer('SESSION_TTL_SECONDS', 1200, 3, 30 * 24 * 3600),
     sessionMaxAgeSeconds: integer('SESSION_MAX_AGE_SECONDS', 12 * 3600, 1, 365 * 24 * 3600),
     sessionReplicas: integer('SESSION_REPLICAS', 1, 0, 1) as 0 | 1,
     production,

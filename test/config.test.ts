@@ -63,6 +63,7 @@ test('bad values stop the start with a message naming the variable', () => {
     [{ PORT: '70000' }, /PORT must be a whole number from 0 to 65535/],
     [{ SESSION_TTL_SECONDS: '-5' }, /SESSION_TTL_SECONDS/],
     [{ SESSION_TTL_SECONDS: '1.5' }, /SESSION_TTL_SECONDS/],
+    [{ SESSION_TTL_SECONDS: '2' }, /SESSION_TTL_SECONDS/],
     [{ MEMCACHED_SERVERS: 'localhost' }, /MEMCACHED_SERVERS: "localhost" is not host:port/],
     [{ MEMCACHED_SERVERS: 'a:0' }, /MEMCACHED_SERVERS: "a:0": port/],
     [{ MEMCACHED_SERVERS: 'a:1:0' }, /weight must be 1-100/],

@@ -1,16 +1,86 @@
-// Local TCP ports for tests, e2e and benchmarks: one nothing listens on, and waiting until one listens.
+// Local TCP ports for tests, e2e and benchmarks: one reserved for this process, and waiting until
+// one listens.
+//
+// Why a reservation and not just the kernel's pick (listen on port 0, close, hand the number on):
+// the tests run two files at once, and other runs (a second checkout, a benchmark) may share the
+// machine. The kernel's pick is free only at that instant: another process can be handed the same
+// port before our memcached binds it, or take the port of a node a test killed and will restart.
+// Then a test talks to a stranger's memcached (flushed, restarted, stopped by someone else) and
+// loses sessions it never lost. So a port is reserved by creating a file named after it in a
+// directory every process of this project shares (created exclusively: one process wins), held
+// until the process exits, and drawn from below the kernel's ephemeral range, where no outgoing
+// connection takes it either.
 import { once } from 'node:events'
+import { mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
 import { connect, createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 
-/** A TCP port nothing listens on right now (the kernel's pick). */
+/** Below Linux's default ephemeral range (32768-60999) and above the well-known services. */
+const FIRST_PORT = 20_000
+const LAST_PORT = 32_767
+/** A reservation whose process is gone is taken back only after this long (it may be a pid reused). */
+const STALE_AFTER_MS = 24 * 3600_000
+
+const reservations = join(tmpdir(), 'memcache-session-ports')
+const held = new Set<string>()
+
+/** A TCP port nothing listens on, which no other process of this project is handed while this one lives. */
 export async function freePort (): Promise<number> {
+  mkdirSync(reservations, { recursive: true })
+  for (let attempt = 0; attempt < 1000; attempt++) {
+    const port = FIRST_PORT + Math.floor(Math.random() * (LAST_PORT - FIRST_PORT + 1))
+    if (!reserve(port)) continue
+    if (await canListen(port)) return port
+    // Something outside this project listens there: leave it reserved (it is not ours to use).
+  }
+  throw new Error(`no free port between ${FIRST_PORT} and ${LAST_PORT} after 1000 tries (reservations in ${reservations})`)
+}
+
+/** Creates the port's reservation file; false when another live process holds it. */
+function reserve (port: number): boolean {
+  const file = join(reservations, String(port))
+  try {
+    writeFileSync(file, String(process.pid), { flag: 'wx' })
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || !abandoned(file)) return false
+    try { unlinkSync(file) } catch {}
+    return reserve(port)
+  }
+  if (held.size === 0) process.once('exit', release)
+  held.add(file)
+  return true
+}
+
+/** A reservation left by a process that is gone, long enough ago that its pid is not someone else's now. */
+function abandoned (file: string): boolean {
+  try {
+    if (Date.now() - statSync(file).mtimeMs < STALE_AFTER_MS) return false
+    process.kill(Number(readFileSync(file, 'utf8')), 0)
+    return false
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH'
+  }
+}
+
+function release (): void {
+  for (const file of held) try { unlinkSync(file) } catch {}
+  held.clear()
+}
+
+/** Whether this process can listen on 127.0.0.1:port right now. */
+async function canListen (port: number): Promise<boolean> {
   const server = createServer()
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const { port } = server.address() as { port: number }
-  server.close()
-  await once(server, 'close')
-  return port
+  const listening = await new Promise<boolean>((resolve) => {
+    server.once('listening', () => resolve(true))
+    server.once('error', () => resolve(false))
+    server.listen(port, '127.0.0.1')
+  })
+  if (listening) {
+    server.close()
+    await once(server, 'close')
+  }
+  return listening
 }
 
 /** Resolves once something accepts connections on 127.0.0.1:port (polls every 20 ms, up to `timeoutMs`). */

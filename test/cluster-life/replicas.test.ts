@@ -1,25 +1,43 @@
 // Two copies of every session under two app processes (SESSION_REPLICAS=1, the default): a node
 // killed, restarted empty, another killed; a node hung while its sessions are written through both
 // instances, then resumed with its old records; an ended session with its home node gone.
-import { test } from 'node:test'
+import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { eventually, makeClient, startCluster } from '../helper.ts'
+import type { MemcacheClient } from '@memcache-session/client'
 import { HttpVisitor, startAppProcess, type AppProcess } from '../support/app-process.ts'
 
-/** How many visitors' sessions are not what they wrote, or have another id, on either instance. */
-async function lost (visitors: HttpVisitor[], expected: Array<Record<string, string>>, ids: string[], apps: AppProcess[]): Promise<number> {
+/**
+ * How many visitors' sessions are not what they wrote, or have another id, on either instance.
+ * Each loss is described on `t` (which instance, what the page showed, what every node holds).
+ */
+async function lost (t: TestContext, visitors: HttpVisitor[], expected: Array<Record<string, string>>, ids: string[], apps: AppProcess[], mc: MemcacheClient): Promise<number> {
   let count = 0
   for (const [n, visitor] of visitors.entries()) {
-    for (const app of apps) {
+    for (const [i, app] of apps.entries()) {
       const page = await visitor.get(app)
       if (page.status !== 200 || visitor.sessionId !== ids[n] || JSON.stringify({ ...page.data }) !== JSON.stringify(expected[n])) {
         count++
+        t.diagnostic(`lost: visitor ${n} on instance ${i}: ${page.status}, ${visitor.sessionId === ids[n] ? 'same id' : 'another id'}, data ${JSON.stringify(page.data)}; ${await holdings(mc, ids[n]!)}`)
         break
       }
     }
   }
   return count
+}
+
+/** What each node of `id`'s route chain holds under it: flags and value, or why not. */
+async function holdings (mc: MemcacheClient, id: string): Promise<string> {
+  const held = await Promise.all(mc.routeChain(id).map(async (node) => {
+    try {
+      const item = await mc.onNode(node).getItem(id)
+      return `node ${node}: ${item ? `flags ${item.flags} ${item.bytes.toString()}` : 'nothing'}`
+    } catch (error) {
+      return `node ${node}: ${(error as Error).message}`
+    }
+  }))
+  return held.join('; ')
 }
 
 test('kill -9 of one node: 0 sessions lost; that node back empty, then another killed: 0 lost', async (t) => {
@@ -39,7 +57,7 @@ test('kill -9 of one node: 0 sessions lost; that node back empty, then another k
   t.diagnostic(`sessions per home node: ${[0, 1, 2, 3].map((node) => homes.filter((h) => h === node).length).join(' / ')}`)
 
   await cluster.nodes[0]!.stop('SIGKILL')
-  const afterKill = await lost(visitors, expected, ids, [a, b])
+  const afterKill = await lost(t, visitors, expected, ids, [a, b], mc)
   t.diagnostic(`weight-4 node killed: ${afterKill} of ${visitors.length} sessions lost`)
   assert.equal(afterKill, 0)
 
@@ -48,14 +66,14 @@ test('kill -9 of one node: 0 sessions lost; that node back empty, then another k
   await cluster.nodes[0]!.start()
   const owners = ids.filter((id) => mc.routeChain(id).slice(0, 2).includes(0))
   await eventually(async () => {
-    await lost(visitors, expected, ids, [a, b])
+    await lost(t, visitors, expected, ids, [a, b], mc)
     const held = await Promise.all(owners.map((id) => mc.onNode(0).getItem(id)))
     return held.every((item) => item !== undefined)
   }, 15_000)
   t.diagnostic(`node 0 back empty: ${owners.length} copies made again on it`)
 
   await cluster.nodes[1]!.stop('SIGKILL')
-  const afterSecond = await lost(visitors, expected, ids, [a, b])
+  const afterSecond = await lost(t, visitors, expected, ids, [a, b], mc)
   t.diagnostic(`then the weight-3 node killed: ${afterSecond} of ${visitors.length} sessions lost`)
   assert.equal(afterSecond, 0)
 })
@@ -97,7 +115,7 @@ test('a node hung for 5 s while its sessions are written through both instances,
       expected[n]![`after${i}`] = String(n)
     }
   }
-  const count = await lost(visitors, expected, ids, [a, b])
+  const count = await lost(t, visitors, expected, ids, [a, b], mc)
   t.diagnostic(`weight-3 node hung 5 s, then resumed: ${count} of ${visitors.length} sessions lost a write or changed id`)
   assert.equal(count, 0)
 })

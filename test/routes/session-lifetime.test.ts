@@ -7,7 +7,7 @@ import { signerFor } from '../cookie-signing.ts'
 test('every visit slides the expiry; an idle session expires', async (t) => {
   const cluster = await startCluster(t)
   // 3 s: memcached's clock ticks in whole seconds, so a TTL of n expires between n - 1 and n s
-  // after a touch, and the copy's TTL is a second shorter; 3 leaves room for a loaded machine.
+  // after a touch (the copy's, two seconds shorter, at 1 s); 3 leaves room for a loaded machine.
   const app = await buildTestApp(t, cluster, { SESSION_TTL_SECONDS: '3' })
   const mc = makeClient(t, cluster)
   const visitor = new Visitor(app)

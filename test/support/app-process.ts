@@ -33,7 +33,9 @@ export async function startAppProcess (t: Pick<TestContext, 'after'>, cluster: L
     child.kill('SIGTERM')
     await once(child, 'exit')
   })
-  await waitForPort(port, 15_000)
+  const exited = once(child, 'exit').then(([code]) => { throw new Error(`the app exited (${code}) before it listened on ${port}:\n${output}`) })
+  exited.catch(() => {})
+  await Promise.race([waitForPort(port, 15_000), exited])
   return { url: `http://127.0.0.1:${port}/`, output: () => output }
 }
 

@@ -1,19 +1,10 @@
 // One real memcached process on a free port, killed when the test ends: for the tests of one
 // node's transport (the cluster suites use nodes.ts). `stopped` waits for a SIGSTOP to land.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { once } from 'node:events'
 import { readdirSync, readFileSync } from 'node:fs'
-import { connect, createServer } from 'node:net'
+import { connect } from 'node:net'
 import type { TestContext } from 'node:test'
-
-export async function freePort (): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const { port } = server.address() as { port: number }
-  server.close()
-  await once(server, 'close')
-  return port
-}
+import { freePort } from '../../tools/ports.ts'
 
 /** memcached on 127.0.0.1 with `args` (e.g. `-B ascii`), up and accepting connections. */
 export async function memcachedProcess (t: Pick<TestContext, 'after'>, args: string[]): Promise<{ port: number, child: ChildProcess }> {

@@ -7,7 +7,8 @@ import { BinaryTransport } from '../src/binary/transport.ts'
 import { MetaTransport } from '../src/meta/transport.ts'
 import { ClientClosedError, isNodeFailure, NodeDownError, ProtocolError, ServerError, TimeoutError } from '../src/errors.ts'
 import type { MemcachedProtocol, NodeTransport } from '../src/transport.ts'
-import { freePort, memcachedProcess, stopped } from '../../../test/support/memcached-process.ts'
+import { memcachedProcess, stopped } from '../../../test/support/memcached-process.ts'
+import { freePort } from '../../../tools/ports.ts'
 import { startGarbageProxy } from '../../../test/support/garbage-proxy.ts'
 
 interface TransportKind {

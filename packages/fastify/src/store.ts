@@ -71,6 +71,8 @@ export interface UpdateResult {
   state: StoredSession
 }
 
+/** How much sooner the second copy expires than home (see #ttlAt). */
+const COPY_TTL_MARGIN_SECONDS = 2
 const BACKOFF_BASE_MS = 2
 const BACKOFF_CAP_MS = 100
 
@@ -84,6 +86,10 @@ export class SessionStore {
   constructor (client: MemcacheClient, options: StoreOptions) {
     const replicas = options.replicas ?? 1
     if (replicas !== 0 && replicas !== 1) throw new RangeError(`replicas must be 0 or 1, got ${replicas}`)
+    const minTtl = replicas === 1 ? 1 + COPY_TTL_MARGIN_SECONDS : 1
+    if (!Number.isInteger(options.ttlSeconds) || options.ttlSeconds < minTtl) {
+      throw new RangeError(`ttlSeconds must be a whole number of seconds, at least ${minTtl}${replicas === 1 ? ' with two copies (the copy expires two seconds before home)' : ''}, got ${options.ttlSeconds}`)
+    }
     this.#client = client
     this.#ttl = options.ttlSeconds
     this.#limits = options.limits
@@ -232,14 +238,16 @@ export class SessionStore {
   }
 
   /**
-   * The expiry of the copy at `position` among the targets: the idle TTL at home, a second less
-   * on the copy. memcached's clock ticks in whole seconds, so the copy always expires first: a
-   * record missing at home while its copy is there was lost (a restart, an eviction), never idle
-   * expired, and bringing it back is right; a copy missing while home holds the record is
+   * The expiry of the copy at `position` among the targets: the idle TTL at home, two seconds less
+   * on the copy, so the copy always expires first. Each memcached process ticks its clock once a
+   * second, in a phase of its own, so two expiries set at the same moment on two nodes can land up
+   * to a second apart in either order; a one-second margin could let the copy outlive home. With
+   * two, a record missing at home while its copy is there was lost (a restart, an eviction), never
+   * idle expired, and bringing it back is right; a copy missing while home holds the record is
    * rewritten from home, which has not expired either.
    */
   #ttlAt (position: number): number {
-    return position === 0 ? this.#ttl : Math.max(1, this.#ttl - 1)
+    return position === 0 ? this.#ttl : this.#ttl - COPY_TTL_MARGIN_SECONDS
   }
 
   /** The current record of `reads`; the chain's first node is the id's home. */

@@ -141,3 +141,14 @@ test('two copies: a write reaches both with the next version; a second change in
     assert.equal(item.flags, 16 | (3 << 5), `node ${node}: version 3 (create, then two writes)`)
   }
 })
+
+test('the idle TTL leaves room for the copy to expire two seconds before home', async (t) => {
+  const cluster = await startCluster(t, [1])
+  const mc = makeClient(t, cluster)
+  for (const ttlSeconds of [2, 0, -1, 3.5]) {
+    assert.throws(() => new SessionStore(mc, { ttlSeconds, limits: DEFAULT_LIMITS }), /ttlSeconds must be a whole number of seconds, at least 3 with two copies/)
+  }
+  assert.equal(new SessionStore(mc, { ttlSeconds: 3, limits: DEFAULT_LIMITS }).copies, 2)
+  // One copy has no second expiry to keep apart.
+  assert.equal(new SessionStore(mc, { ttlSeconds: 1, limits: DEFAULT_LIMITS, replicas: 0 }).copies, 1)
+})
