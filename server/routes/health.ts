@@ -1,57 +1,36 @@
 // Liveness and readiness, for the compose health checks and load balancers. Both are public, so
-// neither may cost memcached a command per request: /readyz answers from a check that runs at most
-// once per READY_CHECK_MS, shared by every request meanwhile. The check asks only the nodes the
-// client believes up (its cheapest request: a no-op or `version`); a node already down is being
-// probed by the client in the background, so its state and last error are read, not re-asked.
-// A flood of /readyz is thus at most one probe per node per second, whatever its rate (issue 21).
+// neither sends memcached anything: /readyz answers from the client's node health
+// (observability/node-health.ts), which requests, the client's probes of failed nodes and the
+// heartbeat (observability/heartbeat.ts, a no-op per node a second) keep up to date. A flood of
+// /readyz thus costs memcached nothing at all (issue 21: it used to cost four `stats` per request).
+// Ready while at least one node answers: one dead node of four must not take the app out of a
+// load balancer, since sessions are served from their copies and the rest of the chain.
 import type { FastifyInstance } from 'fastify'
-import type { MemcacheClient } from '@memcache-session/client'
+import { nodeHealth, type NodeHealth } from '../observability/node-health.ts'
+import { HEARTBEAT_MS, startHeartbeat } from '../observability/heartbeat.ts'
 
-/** How old a readiness answer may be. */
-export const READY_CHECK_MS = 1000
+/** How stale a readiness answer may be: a node that dies idle is seen down within a heartbeat and a deadline. */
+export const READY_CHECK_MS = HEARTBEAT_MS
 
-interface NodeReadiness { node: string, up: boolean, error?: string }
-export interface Readiness { ready: boolean, up: number, total: number, down: string[], nodes: NodeReadiness[] }
+export interface Readiness { ready: boolean, up: number, total: number, down: string[], nodes: NodeHealth[] }
 
-async function checkNodes (client: MemcacheClient): Promise<Readiness> {
-  const nodes = await Promise.all(client.nodes.map(async (node): Promise<NodeReadiness> => {
-    if (node.up) {
-      try {
-        await node.call((transport) => transport.probe())
-      } catch (error) {
-        return { node: node.label, up: false, error: (error as Error).message }
-      }
-    }
-    return node.up ? { node: node.label, up: true } : { node: node.label, up: false, error: node.lastError ?? 'down' }
-  }))
-  const up = nodes.filter((n) => n.up).length
-  return { ready: up > 0, up, total: nodes.length, down: nodes.filter((n) => !n.up).map((n) => n.node), nodes }
-}
-
-/** The last check while it is younger than READY_CHECK_MS (or still running); else a new one, shared by its callers. */
-function readinessCache (client: MemcacheClient): () => Promise<Readiness> {
-  // `at` is when the last check finished, null while one runs: a slow check (a hung node costs a
-  // deadline) is shared by everyone who asks meanwhile, never started twice.
-  let last: { at: number | null, answer: Promise<Readiness> } | null = null
-  return function readiness () {
-    if (!last || (last.at !== null && Date.now() - last.at >= READY_CHECK_MS)) {
-      const check = { at: null as number | null, answer: checkNodes(client) }
-      check.answer.finally(() => { check.at = Date.now() }).catch(() => {})
-      last = check
-    }
-    return last.answer
-  }
+export function readiness (health: NodeHealth[]): Readiness {
+  const down = health.filter((n) => !n.up).map((n) => n.node)
+  return { ready: down.length < health.length, up: health.length - down.length, total: health.length, down, nodes: health }
 }
 
 export default async function healthRoutes (app: FastifyInstance) {
+  let stop: (() => void) | null = null
+  app.addHook('onReady', async function startNodeHeartbeat () { stop = startHeartbeat(app.memcache) })
+  app.addHook('onClose', async function stopNodeHeartbeat () { stop?.() })
+
   app.get('/healthz', async function healthz () {
     return { ok: true }
   })
 
-  const readiness = readinessCache(app.memcache)
-  /** Ready while at least one memcached node answers; says which are down, and why. */
+  /** Says which nodes are down, since when and why; 503 only when none answers. */
   app.get('/readyz', async function readyz (request, reply) {
-    const answer = await readiness()
+    const answer = readiness(nodeHealth(app.memcache))
     reply.code(answer.ready ? 200 : 503).header('cache-control', 'no-store')
     return answer
   })

@@ -41,6 +41,7 @@ export class MemcacheNode {
   #closed = false
   #probeDelay: number
   #probeTimer: NodeJS.Timeout | undefined
+  #nextProbeAt = 0
 
   constructor (address: NodeAddress, transport: NodeTransport, timing: ProbeTiming) {
     this.address = address
@@ -62,6 +63,16 @@ export class MemcacheNode {
    */
   get upSince (): number {
     return this.#upSince
+  }
+
+  /** Since when the node is down (ms since the epoch); 0 while it is up. */
+  get downSince (): number {
+    return this.#up ? 0 : this.#downSince
+  }
+
+  /** When the next background probe of a down node is due (ms since the epoch); 0 when none is scheduled. */
+  get nextProbeAt (): number {
+    return this.#probeTimer ? this.#nextProbeAt : 0
   }
 
   /** Runs one transport call, keeping the node's health in step with its outcome. */
@@ -111,6 +122,7 @@ export class MemcacheNode {
   #scheduleProbe (): void {
     if (this.#closed || this.#probeTimer) return
     this.#probeTimer = setTimeout(() => { this.#probe().catch(() => {}) }, this.#probeDelay)
+    this.#nextProbeAt = Date.now() + this.#probeDelay
     // Probes never keep the process alive.
     this.#probeTimer.unref()
   }

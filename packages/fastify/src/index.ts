@@ -11,3 +11,7 @@ export * from './cookie-format.ts'
 export * from './cookie-value.ts'
 export * from './tornado-signature.ts'
 export * from './csrf.ts'
+export {
+  openChannel, readChannel, writeChannel, writeFailedChannel, conflictChannel, repairChannel, endChannel,
+  type OpenMessage, type ReadMessage, type WriteMessage, type WriteFailedMessage, type ConflictMessage, type RepairMessage, type EndMessage
+} from './diagnostics.ts'

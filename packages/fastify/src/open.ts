@@ -16,6 +16,7 @@ import { Session, type SessionHooks } from './session.ts'
 import type { SessionStore, StoredSession } from './store.ts'
 import type { CookieFormat } from './cookie-format.ts'
 import type { SessionLimits } from './limits.ts'
+import { publishEnd, publishOpen } from './diagnostics.ts'
 
 export interface OpenedSession {
   session: Session
@@ -64,32 +65,33 @@ export async function openSession (deps: OpenDeps, cookie: VerifiedCookie | null
   const now = clock()
   const content = cookie ? format.read(cookie.value) : null
   const renew = cookie?.renew ?? false
-  if (!content) return { session: await start(deps, hooks), replaced: null }
+  if (!content) return publishOpen(store, 'new', 'no-cookie', { session: await start(deps, hooks), replaced: null })
 
   const { id, createdAt } = content
   if (createdAt !== null) {
-    if (createdAt > now + options.clockSkewSeconds) return { session: await start(deps, hooks), replaced: null }
+    if (createdAt > now + options.clockSkewSeconds) return publishOpen(store, 'new', 'future', { session: await start(deps, hooks), replaced: null })
     if (now - createdAt >= options.maxAgeSeconds) {
       if (!content.unstored) await store.destroy(id)
-      return { session: await start(deps, hooks), replaced: 'max-age' }
+      if (!content.unstored) publishEnd(store, 'max-age')
+      return publishOpen(store, 'lost', 'max-age', { session: await start(deps, hooks), replaced: 'max-age' })
     }
     if (content.unstored) {
-      if (now - createdAt >= options.ttlSeconds) return { session: await start(deps, hooks), replaced: null }
+      if (now - createdAt >= options.ttlSeconds) return publishOpen(store, 'new', 'issued-expired', { session: await start(deps, hooks), replaced: null })
       const found = await store.loadIssued(id)
-      if (found === 'ended') return { session: await start(deps, hooks), replaced: null }
+      if (found === 'ended') return publishOpen(store, 'lost', 'ended', { session: await start(deps, hooks), replaced: null })
       // Stored meanwhile (a change whose new cookie this request does not carry yet): the session,
       // and its cookie without the mark. Not stored: taken up, still unstored.
       const session = new Session({ id, createdAt, stored: found !== undefined, state: found ?? { data: new Map(), copies: null } }, store, options.limits, hooks)
       if (found || renew) writeCookie(session)
-      return { session, replaced: null }
+      return publishOpen(store, found ? 'loaded' : 'issued', null, { session, replaced: null })
     }
   }
 
   const stored = await store.load(id)
-  if (!stored) return { session: await start(deps, hooks), replaced: 'expired' }
+  if (!stored) return publishOpen(store, 'lost', 'missing', { session: await start(deps, hooks), replaced: 'expired' })
   const session = new Session({ id, createdAt: createdAt ?? now, stored: true, state: stored }, store, options.limits, hooks)
   if (renew) writeCookie(session) // signed with an older secret
-  return { session, replaced: null }
+  return publishOpen(store, 'loaded', null, { session, replaced: null })
 }
 
 /** A new session: lazy (nothing stored, 0 commands) or, for formats that cannot say so, stored now. */
@@ -114,4 +116,5 @@ async function start (deps: OpenDeps, hooks: SessionHooks): Promise<Session> {
 async function endSession ({ store, format, options, clock }: OpenDeps, id: string, createdAt: number): Promise<void> {
   const window = format.lazy ? createdAt + options.ttlSeconds + options.clockSkewSeconds - clock() : 0
   await store.destroy(id, Math.max(options.ttlSeconds, window))
+  publishEnd(store, 'end')
 }

@@ -12,6 +12,7 @@
 import { checkKey, checkValue, type SessionLimits } from './limits.ts'
 import { encodeRecord, type SessionData } from './record.ts'
 import type { SessionStore, StoredSession } from './store.ts'
+import { publishWriteFailed } from './diagnostics.ts'
 
 /** What a session needs from the one who opened it (packages/fastify/src/open.ts). */
 export interface SessionHooks {
@@ -131,6 +132,7 @@ export class Session {
 
   async #change (change: (data: SessionData) => boolean): Promise<void> {
     const { written, state } = await this.#store.update(this.#id, this.#state, change)
+      .catch((error: unknown) => { publishWriteFailed(this.#store, error); throw error })
     // The copies as written: a further change in this request needs no read first.
     this.#state = state
     if (written && !this.#stored) {

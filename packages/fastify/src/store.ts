@@ -29,6 +29,7 @@ import { SessionConflictError, SessionGoneError, SessionLimitError } from './err
 import { formatBytes, type SessionLimits } from './limits.ts'
 import { encodeRecord, type SessionData } from './record.ts'
 import { flagsFor, nextVersion, type RecordVersion } from './record-version.ts'
+import { publishConflict, publishRead, publishRepair, publishWrite } from './diagnostics.ts'
 
 /** What a request knows of its session's stored record. */
 export interface StoredSession {
@@ -124,6 +125,7 @@ export class SessionStore {
   async load (id: string): Promise<StoredSession | undefined> {
     const { reads, targets, chain } = await this.#readTargets(id, this.#ttl)
     const current = this.#current(chain, reads)
+    publishRead(this, current, reads, this.#copies)
     if (current === 'ended') return undefined
     if (current) return this.#state(id, current, reads)
     return this.#fromChain(id, chain, targets)
@@ -138,6 +140,7 @@ export class SessionStore {
   async loadIssued (id: string): Promise<StoredSession | 'ended' | undefined> {
     const { reads, chain } = await this.#readTargets(id, this.#ttl)
     const current = this.#current(chain, reads)
+    publishRead(this, current, reads, this.#copies)
     if (current === 'ended' || current === undefined) return current
     return this.#state(id, current, reads)
   }
@@ -149,6 +152,7 @@ export class SessionStore {
     const writes = await Promise.all(this.targets(id).map((node, position) => writeCopy(this.#client, node, id, bytes, flagsFor(version), this.#ttlAt(position), null)))
     if (allFailed(writes)) throw firstError(writes)
     if (writes.some((write) => write.outcome === 'conflict')) return undefined
+    publishWrite(this, true, 1, writes, bytes.length)
     return { data, copies: copiesOf(version, bytes, writes) }
   }
 
@@ -175,10 +179,13 @@ export class SessionStore {
         throw firstError(writes)
       }
       if (!writes.some((write) => write.outcome === 'conflict')) {
+        publishWrite(this, !state.copies, attempt + 1, writes, bytes.length)
         return { data: next, written: true, state: { data: next, copies: copiesOf(version, bytes, writes) } }
       }
+      publishConflict(this, attempt + 1)
       if (!writes.some((write) => write.outcome === 'stored')) await backoff(attempt)
       const settled = await this.#settle(id, version, bytes)
+      if (settled.ours) publishWrite(this, !state.copies, attempt + 1, writes, bytes.length)
       if (settled.ours) return { data: settled.state.data, written: true, state: settled.state }
       state = settled.state
     }
@@ -271,6 +278,7 @@ export class SessionStore {
         const ttl = this.#ttlAt(reads.indexOf(read))
         const write = await writeCopy(this.#client, read.node, id, current.bytes, flags, ttl, read.state === 'found' ? read.cas : null)
         if (write.outcome === 'stored') tokens.set(read.node, write.cas)
+        publishRepair(this, 'lagging', write.outcome)
         // A node that failed is left behind (it is down now); one that holds something else lost nothing of ours yet.
         return write.outcome !== 'conflict'
       })).then((done) => done.every(Boolean), () => false) // a repair that fails is tried again by the next read
@@ -291,6 +299,7 @@ export class SessionStore {
     if (current === 'ended' || current === undefined) return undefined
     const writes = await Promise.all(targets.map((node, position) => writeCopy(this.#client, node, id, current.bytes, flagsFor(current.version), this.#ttlAt(position), null)))
     // Something got there first: what the copies hold now stands.
+    for (const write of writes) publishRepair(this, 'moved', write.outcome)
     if (writes.some((write) => write.outcome === 'conflict') || !writes.some((write) => write.outcome === 'stored')) {
       return this.#reread(id).catch((error: unknown) => { if (error instanceof SessionGoneError) return undefined; throw error })
     }
