@@ -1,7 +1,7 @@
 // `npm run bench:big-session`: can one big session stall the app for everyone? (issue 21, finding 1)
 // Four local memcached nodes, the app as shipped (production, a real secret), 50 visitors with
-// small sessions, and one session filled to the limits through the form (1,000 keys, about
-// 500 KiB of `<`, which escapes to four times its size). Measures the visitors' page views alone,
+// small sessions, and one session filled to the limits through the form (1,000 keys and 61 KiB of
+// JSON, most of it `<`, which escapes to four times its size). Measures the visitors' page views alone,
 // then again while a second process replays the big session's `GET /` on its own connections.
 // Loopback only, bounded in time. Settings: BIG_SECONDS (10 per phase), BIG_CONNECTIONS (8 for the
 // visitors, 8 for the replay). Run from a checkout, it measures that checkout's server/main.ts.
@@ -10,13 +10,17 @@ import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
 import { localClusterOnFreePorts } from '../tools/local-cluster.ts'
 import { freePort, waitForPort } from '../tools/ports.ts'
-import { load, type LoadResult, type Visitor } from './measure.ts'
+import { cpuSeconds, load, type LoadResult, type Visitor } from './measure.ts'
 
 const SECONDS = Number(process.env.BIG_SECONDS ?? 10)
 const CONNECTIONS = Number(process.env.BIG_CONNECTIONS ?? 8)
 const VISITORS = 50
-const KEYS = 1000
-const VALUE = '<'.repeat(500)
+const CPU_VIEWS = 2000
+/** 993 short keys, then 7 values of 7,000 `<`: 62,753 bytes of JSON, within 5% of the 64 KiB limit. */
+const FILL: Array<[string, string]> = [
+  ...Array.from({ length: 993 }, (_, i): [string, string] => [`k${i}`, `v${i}`]),
+  ...Array.from({ length: 7 }, (_, i): [string, string] => [`big${i}`, '<'.repeat(7000)])
+]
 const SECRET = 'bench-secret-that-is-long-enough-0123456789'
 const root = fileURLToPath(new URL('../', import.meta.url))
 
@@ -81,11 +85,18 @@ async function main () {
     visitors.push(visitor)
   }
   const big = await visit(base)
-  for (let i = 0; i < KEYS; i++) await setKey(base, big, `k${i}`, VALUE)
+  for (const [key, val] of FILL) await setKey(base, big, key, val)
   const bigPage = await (await fetch(base, { headers: { cookie: big.cookie } })).text()
   const smallPage = await (await fetch(base, { headers: { cookie: visitors[0]!.cookie } })).text()
   console.log(`the big session's page: ${Buffer.byteLength(bigPage).toLocaleString('en')} bytes; a visitor's: ${Buffer.byteLength(smallPage).toLocaleString('en')} bytes`)
   console.log(`${SECONDS} s per phase, ${CONNECTIONS} connections for the visitors (${VISITORS} sessions) and ${CONNECTIONS} for the replay`)
+
+  // The server's own CPU per view, over a fixed number of views: steadier than req/s.
+  for (const [label, who] of [['a visitor\'s page', visitors], ['the full session\'s page', [big]]] as const) {
+    const before = cpuSeconds(app.pid!)
+    const run = await load(base, 'GET', [...who], { amount: CPU_VIEWS, connections: CONNECTIONS })
+    console.log(`${label.padEnd(34)} ${((cpuSeconds(app.pid!) - before) * 1e6 / run.requests).toFixed(0).padStart(7)} µs of server CPU per view (${run.requests} views)`)
+  }
 
   const alone = await load(base, 'GET', visitors, { duration: SECONDS, connections: CONNECTIONS })
   console.log(line('visitors alone', alone))

@@ -110,6 +110,14 @@ export async function commandTotal (client: MemcacheClient): Promise<number> {
   return total
 }
 
+const CLOCK_TICKS = 100 // USER_HZ on Linux
+
+/** CPU seconds a process has used (user + system), from /proc: steadier than req/s on a shared machine. */
+export function cpuSeconds (pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS
+}
+
 /** Resident memory of a process, now and at its peak, in MB. */
 export function memory (pid: number): { rss: number, peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')

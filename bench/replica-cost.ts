@@ -5,26 +5,18 @@
 // and p99 are printed too, for what they are worth on a busy machine.
 // Settings: BENCH_REQUESTS (per measurement, 10000), BENCH_ROUNDS (3), MEMCACHED_PROTOCOL.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { localClusterOnFreePorts } from '../tools/local-cluster.ts'
 import { freePort, waitForPort } from '../tools/ports.ts'
 import { csrfToken } from '../test/helper.ts'
 import { MemcacheClient } from '@memcache-session/client'
-import { commandTotal, load, type Visitor } from './measure.ts'
+import { commandTotal, cpuSeconds, load, type Visitor } from './measure.ts'
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 10_000)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const SESSIONS = 256
 const SECRET = 'bench-secret-that-is-long-enough-0123456789'
 const root = fileURLToPath(new URL('../', import.meta.url))
-const CLOCK_TICKS = 100 // USER_HZ on Linux
-
-/** CPU seconds the process has used (user + system), from /proc. */
-function cpuSeconds (pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS
-}
 
 async function openSession (url: string): Promise<Visitor> {
   const first = await fetch(url)

@@ -27,7 +27,10 @@ declare module 'fastify' {
   }
 }
 
-/** Largest request body: a 64 KiB value percent-encoded can triple, plus the other fields. */
+/**
+ * Largest request body: the playground's 64 KiB value percent-encoded can triple, plus the other
+ * fields (a session value is at most 16 KiB).
+ */
 export const BODY_LIMIT_BYTES = 256 * 1024
 
 export async function buildApp (config: Config, logger: FastifyServerOptions['logger'] = false): Promise<FastifyInstance> {

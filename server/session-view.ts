@@ -8,7 +8,7 @@
 // The limits come from what the page is for: the tutorial's sessions hold a handful of short
 // keys (name, email, a note), which must show whole, on one screen, with their JSON.
 //   PAGE_KEYS 50:              a tutorial session fits one page many times over; 1,000 keys are 20 pages.
-//   VALUE_PREVIEW_CHARS 200:   a sentence or a URL shows whole; a 64 KiB value shows its start.
+//   VALUE_PREVIEW_CHARS 200:   a sentence or a URL shows whole; a 16 KiB value shows its start.
 //   KEY_PREVIEW_CHARS 250:     the session's own key limit (maxKeyLength): our keys show whole;
 //                              only a record written by another app can hold a longer one.
 //   STORED_PREVIEW_CHARS 2000: the JSON of such a session shows whole.

@@ -36,7 +36,8 @@ test('the write budget: a client\'s changes beyond it are a 429 with Retry-After
     headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
     payload: new URLSearchParams({ _csrf: csrf, action: 'set', key: 'big', val }).toString()
   })
-  assert.equal((await post('x'.repeat(5 * 4096))).statusCode, 303) // costs 6 (5 × 4 KiB plus the key): the whole budget
+  assert.equal((await post('x'.repeat(4 * 4096 - 3))).statusCode, 303) // key and value 16 KiB: costs 4
+  assert.equal((await post('x'.repeat(4096 - 3 + 1))).statusCode, 303) // 4 KiB and a byte: 2 more, the whole budget of 6
   assert.equal((await post('y')).statusCode, 429)
 })
 

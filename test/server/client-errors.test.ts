@@ -18,8 +18,9 @@ async function rawConnection (port: number): Promise<{ socket: Socket, closed: P
   await once(socket, 'connect')
   let received = ''
   socket.on('data', (chunk: Buffer) => { received += chunk.toString('utf8') })
-  socket.on('error', () => {}) // a reset after the answer is part of being cut off
-  const closed = once(socket, 'close').then(() => received)
+  socket.on('error', () => {}) // a reset or EPIPE after the answer is part of being cut off
+  // Not events.once: it rejects on that 'error'; the close after it is what counts.
+  const closed = new Promise<string>((resolve) => socket.once('close', () => resolve(received)))
   return { socket, closed }
 }
 
@@ -49,8 +50,10 @@ test('a POST body trickled a byte at a time is cut off at the request timeout wi
   const elapsed = Date.now() - started
   t.diagnostic(`cut off after ${elapsed} ms and ${sent} body bytes (request timeout ${timeoutMs} ms)`)
   assert.ok(elapsed >= timeoutMs - 50, `cut too early: ${elapsed} ms`)
-  // Node checks deadlines every tenth of the timeout: the cut comes within timeout + interval (+ load slack).
-  assert.ok(elapsed < timeoutMs * 1.1 + 400, `cut too late: ${elapsed} ms`)
+  // Node checks deadlines every tenth of the timeout, so the cut comes within timeout + interval;
+  // on a loaded machine, later. Not cut at all, the body would take 50 s: the bound only tells
+  // the two apart, with room for load (and `sent` says the same).
+  assert.ok(elapsed < timeoutMs * 1.1 + 5000, `cut too late: ${elapsed} ms`)
   assert.ok(sent < 1000)
   assertErrorPage(response, 408, /Request timeout/)
 
@@ -71,7 +74,7 @@ test('headers that never finish are cut off too', async (t) => {
   clearInterval(trickle)
   const elapsed = Date.now() - started
   t.diagnostic(`header trickle cut off after ${elapsed} ms`)
-  assert.ok(elapsed < 600 * 1.1 + 400, `cut too late: ${elapsed} ms`)
+  assert.ok(elapsed < 600 * 1.1 + 5000, `cut too late: ${elapsed} ms`) // never cut, it would go on for ever
   assertErrorPage(response, 408, /Request timeout/)
 })
 

@@ -19,13 +19,17 @@ test('whole-session limits: number of keys and total size', async (t) => {
   assert.match(pageError(over.body)!, /at most 1000 keys/)
   assert.equal(Object.keys(await visitor.data()).length, 1000)
 
-  // Size: eight 64 KiB values exceed 512 KiB once the JSON framing is counted.
+  // Size: four 16 KiB values exceed 64 KiB once the JSON framing is counted.
   const big = new Visitor(app)
-  for (let i = 0; i < 7; i++) await big.set(`v${i}`, 'x'.repeat(64 * 1024))
-  const tooBig = await big.post({ action: 'set', key: 'v7', val: 'x'.repeat(64 * 1024) })
+  for (let i = 0; i < 3; i++) await big.set(`v${i}`, 'x'.repeat(16 * 1024))
+  const tooBig = await big.post({ action: 'set', key: 'v3', val: 'x'.repeat(16 * 1024) })
   assert.equal(tooBig.statusCode, 413)
-  assert.match(pageError(tooBig.body)!, /the limit is 512 KiB/)
-  assert.equal(Object.keys(await big.data()).length, 7)
+  assert.match(pageError(tooBig.body)!, /the limit is 64 KiB/)
+  assert.equal(Object.keys(await big.data()).length, 3)
+  // One value over its own limit is refused before the session is looked at.
+  const tooLong = await big.post({ action: 'set', key: 'v3', val: 'x'.repeat(16 * 1024 + 1) })
+  assert.equal(tooLong.statusCode, 413)
+  assert.match(pageError(tooLong.body)!, /the limit is 16 KiB/)
 })
 
 test('logs carry a keyed hash of the session id, never the id', async (t) => {

@@ -12,12 +12,16 @@
 //     every instance applies alike, so exactly one writer finds its write current and the other
 //     re-applies its change on top of it.
 // An end mark on any node means the session ended: it is never served again from another copy.
+//
+// Only the current record is decoded (its JSON parsed): a page view reads two copies, and a large
+// session's parse is most of that view's cost. What a copy is, is told from its flags and first
+// byte; a current record that turns out not to be a JSON object is "not a session" too.
 import { type CasToken, isNodeFailure, type MemcacheClient, type StoreResult } from '@memcache-session/client'
 import { decodeRecord, type SessionData } from './record.ts'
 import { FLAG_TEXT, flagsFor, isLater, nextVersion, versionOf, type RecordVersion } from './record-version.ts'
 
 export type CopyRead =
-  | { node: number, state: 'found', data: SessionData, bytes: Buffer, flags: number, version: RecordVersion, cas: CasToken }
+  | { node: number, state: 'found', bytes: Buffer, flags: number, version: RecordVersion, cas: CasToken }
   | { node: number, state: 'missing' }
   | { node: number, state: 'not-a-session' }
   | { node: number, state: 'unreachable', error: unknown }
@@ -46,9 +50,15 @@ export async function readCopy (client: MemcacheClient, node: number, id: string
   }
   if (!item) return { node, state: 'missing' }
   const version = versionOf(item.flags)
-  const data = version === null ? null : decodeRecord(item.bytes.toString('utf8'))
-  if (version === null || data === null) return { node, state: 'not-a-session' }
-  return { node, state: 'found', data, bytes: item.bytes, flags: item.flags, version, cas: item.cas }
+  if (version === null || !looksLikeRecord(item.bytes)) return { node, state: 'not-a-session' }
+  return { node, state: 'found', bytes: item.bytes, flags: item.flags, version, cas: item.cas }
+}
+
+const OPEN_BRACE = 0x7b
+
+/** Whether `bytes` may be a session record (a JSON object: json.dumps and ours start with `{`); an end mark is empty. */
+function looksLikeRecord (bytes: Buffer): boolean {
+  return bytes.length > 0 && bytes[0] === OPEN_BRACE
 }
 
 /**
@@ -65,7 +75,7 @@ export function currentOf (reads: readonly CopyRead[], home: number, upSince: (n
   if (pythonWrite) {
     // Carried forward past every copy, so that the copies take it up (see `lagging`).
     const latest = versioned.reduce<RecordVersion>((max, read) => isLater(read.version, max) ? read.version : max, 0)
-    return { data: pythonWrite.data, bytes: pythonWrite.bytes, version: nextVersion(latest), node: home }
+    return decoded(pythonWrite, nextVersion(latest))
   }
   const candidates = versioned.length > 0 ? versioned : found
   let best = candidates[0]!
@@ -73,7 +83,13 @@ export function currentOf (reads: readonly CopyRead[], home: number, upSince: (n
     if (isLater(read.version, best.version)) best = read
     else if (read.version === best.version && !read.bytes.equals(best.bytes) && winsTie(read, best, upSince)) best = read
   }
-  return { data: best.data, bytes: best.bytes, version: best.version === 0 ? 1 : best.version, node: best.node }
+  return decoded(best, best.version === 0 ? 1 : best.version)
+}
+
+/** The current record with its data; 'ended' when it is not a JSON object after all (not a session). */
+function decoded (read: Found, version: RecordVersion): CurrentRecord | 'ended' {
+  const data = decodeRecord(read.bytes)
+  return data === null ? 'ended' : { data, bytes: read.bytes, version, node: read.node }
 }
 
 type Found = Extract<CopyRead, { state: 'found' }>

@@ -33,7 +33,7 @@ test('versions count up, wrap past 2^27 - 1 to 1, and compare in serial-number o
 })
 
 const record = (node: number, version: number, text: string): CopyRead => ({
-  node, state: 'found', version, flags: flagsFor(version), bytes: Buffer.from(text), data: new Map(Object.entries(JSON.parse(text))), cas: Buffer.alloc(8)
+  node, state: 'found', version, flags: flagsFor(version), bytes: Buffer.from(text), cas: Buffer.alloc(8)
 })
 const upSince = () => 0
 
@@ -52,6 +52,15 @@ test('a missing copy lags; an unreachable one is left alone; an end mark anywher
   assert.deepEqual(lagging(reads, current).map((r) => r.node), [1])
   assert.equal(currentOf([record(0, 9, '{}'), { node: 1, state: 'not-a-session' }], 0, upSince), 'ended')
   assert.equal(currentOf([{ node: 0, state: 'missing' }, { node: 1, state: 'missing' }], 0, upSince), undefined)
+})
+
+test('only the current record is parsed: an older copy is compared by bytes, and a current one that is no JSON object is no session', () => {
+  const reads = [record(0, 5, '{"v":"current"}'), record(1, 4, '{not json, never parsed')]
+  const current = currentOf(reads, 0, upSince)
+  assert.ok(current && current !== 'ended')
+  assert.deepEqual(Object.fromEntries(current.data), { v: 'current' })
+  assert.deepEqual(lagging(reads, current).map((r) => r.node), [1])
+  assert.equal(currentOf([record(0, 5, '{"v":"older"}'), record(1, 6, '{broken')], 0, upSince), 'ended')
 })
 
 test('an unversioned record at home is the Python original\'s latest write: it wins, carried past the copies\' version', () => {

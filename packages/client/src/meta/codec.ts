@@ -127,17 +127,34 @@ export class ResponseParser {
   #buffer: Buffer = Buffer.alloc(0)
   /** The header of a `VA` whose value block has not fully arrived. */
   #pending: { response: MetaResponse, size: number } | null = null
+  /**
+   * Chunks received while a value block is incomplete, joined once it is whole: joining each
+   * chunk onto the buffer as it comes would copy a large value once per chunk.
+   */
+  #waiting: Buffer[] = []
+  #waitingBytes = 0
 
   constructor (node = 'unknown') {
     this.#node = node
   }
 
   get bufferedBytes (): number {
-    return this.#buffer.length
+    return this.#buffer.length + this.#waitingBytes
   }
 
   push (chunk: Buffer): MetaResponse[] {
-    this.#buffer = this.#buffer.length === 0 ? chunk : Buffer.concat([this.#buffer, chunk])
+    if (this.#pending && this.bufferedBytes + chunk.length < this.#pending.size + 2) {
+      this.#waiting.push(chunk)
+      this.#waitingBytes += chunk.length
+      return []
+    }
+    if (this.#waiting.length > 0) {
+      this.#buffer = Buffer.concat([this.#buffer, ...this.#waiting, chunk])
+      this.#waiting = []
+      this.#waitingBytes = 0
+    } else {
+      this.#buffer = this.#buffer.length === 0 ? chunk : Buffer.concat([this.#buffer, chunk])
+    }
     const out: MetaResponse[] = []
     for (;;) {
       if (this.#pending) {

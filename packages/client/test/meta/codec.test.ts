@@ -43,6 +43,21 @@ test('answers are cut out of the stream whatever the chunking, values included',
   }
 })
 
+test('a large value arriving in many chunks is whole, and so is the answer after it in the same chunk', () => {
+  const value = Buffer.alloc(300_000, 0x3c)
+  value.write('\r\n', 1000)
+  const stream = Buffer.concat([Buffer.from(`VA ${value.length} f16\r\n`), value, Buffer.from('\r\nHD\r\n')])
+  const parser = new ResponseParser()
+  const responses = []
+  for (let at = 0; at < stream.length; at += 1000) {
+    responses.push(...parser.push(stream.subarray(at, at + 1000)))
+    if (responses.length === 0) assert.equal(parser.bufferedBytes, Math.min(at + 1000, stream.length) - stream.indexOf('\r\n') - 2, 'every byte of the value so far is held')
+  }
+  assert.deepEqual(responses.map((r) => r.code), ['VA', 'HD'])
+  assert.ok(responses[0]!.value!.equals(value))
+  assert.equal(parser.bufferedBytes, 0)
+})
+
 test('errors keep their message; an endless line is refused', () => {
   const parser = new ResponseParser()
   const [error] = parser.push(Buffer.from('CLIENT_ERROR bad data chunk\r\n'))
