@@ -37,7 +37,7 @@ for (const [name, replicas] of [['two copies', '1'], ['one copy', '0']] as const
   const port = await freePort()
   const child = spawn(process.execPath, ['server/main.ts'], {
     cwd: root,
-    env: { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', MEMCACHED_SERVERS: cluster.serversSetting, COOKIE_SECRET: SECRET, NODE_ENV: 'production', LOG_LEVEL: 'warn', PLAYGROUND: 'off', SESSION_REPLICAS: replicas, MEMCACHED_PROTOCOL: process.env.MEMCACHED_PROTOCOL ?? 'meta' },
+    env: { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', MEMCACHED_SERVERS: cluster.serversSetting, COOKIE_SECRET: SECRET, NODE_ENV: 'production', LOG_LEVEL: 'warn', PLAYGROUND: 'off', SESSION_WRITES_PER_MINUTE: '0', SESSION_NEW_PER_MINUTE: '0', SESSION_REPLICAS: replicas, MEMCACHED_PROTOCOL: process.env.MEMCACHED_PROTOCOL ?? 'meta' },
     stdio: ['ignore', 'ignore', 'inherit']
   })
   process.once('exit', () => child.kill('SIGKILL'))

@@ -1,6 +1,8 @@
 // `npm run bench`: our app and the alternatives on the same four local memcached nodes, measured
 // one after another in one run, alternating rounds; prints medians, spreads and ratios.
-// Settings: BENCH_SECONDS (per measurement, 5), BENCH_ROUNDS (3), BENCH_LEAK_REQUESTS (100000).
+// Settings: BENCH_SECONDS (per measurement, 5), BENCH_ROUNDS (3), BENCH_LEAK_REQUESTS (100000),
+// BENCH_APPS (a comma-separated subset of the names below, e.g. `ours (meta),floor`; the floor is
+// always run, the ratios need it).
 import { spawn, type ChildProcess } from 'node:child_process'
 import { cpus } from 'node:os'
 import { fileURLToPath } from 'node:url'
@@ -8,7 +10,7 @@ import { localClusterOnFreePorts } from '../tools/local-cluster.ts'
 import { freePort, waitForPort } from '../tools/ports.ts'
 import { csrfToken } from '../test/helper.ts'
 import { MemcacheClient } from '@memcache-session/client'
-import { commandTotal, load, memory, WRK, type LoadResult, type Visitor } from './measure.ts'
+import { commandTotal, cpuSeconds, load, memory, WRK, type LoadResult, type Visitor } from './measure.ts'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
@@ -46,6 +48,9 @@ const APPS: Array<Pick<App, 'name' | 'script' | 'env'>> = [
   { name: 'express-session', script: 'bench/peers/express-session.ts', env: {} }
 ]
 
+const chosen = process.env.BENCH_APPS?.split(',').map((name) => name.trim())
+const RUN = chosen ? APPS.filter((app) => app.name === 'floor' || chosen.includes(app.name)) : APPS
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
 const spread = (values: number[]) => `${Math.round(Math.min(...values))}–${Math.round(Math.max(...values))}`
 
@@ -74,11 +79,11 @@ async function main () {
   const stats = new MemcacheClient({ servers: cluster.servers })
 
   const apps: App[] = []
-  for (const spec of APPS) {
+  for (const spec of RUN) {
     const port = await freePort()
     const child = spawn(process.execPath, [spec.script], {
       cwd: root,
-      env: { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', MEMCACHED_SERVERS: servers, COOKIE_SECRET: SECRET, SESSION_WRITES_PER_MINUTE: '0', ...spec.env },
+      env: { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', MEMCACHED_SERVERS: servers, COOKIE_SECRET: SECRET, SESSION_WRITES_PER_MINUTE: '0', SESSION_NEW_PER_MINUTE: '0', ...spec.env },
       stdio: ['ignore', 'ignore', 'inherit']
     })
     process.once('exit', () => child.kill('SIGKILL'))
@@ -95,13 +100,17 @@ async function main () {
     await load(url(app), 'POST', app.visitors, { duration: 2 })
   }
 
-  const results = new Map<string, { GET: LoadResult[], POST: LoadResult[] }>(apps.map((a) => [a.name, { GET: [], POST: [] }]))
+  // Each measurement with the server's own CPU time per request (/proc): steadier than req/s.
+  type Measured = LoadResult & { cpuUs: number }
+  const results = new Map<string, { GET: Measured[], POST: Measured[] }>(apps.map((a) => [a.name, { GET: [], POST: [] }]))
   for (let round = 1; round <= ROUNDS; round++) {
     for (const route of ['GET', 'POST'] as const) {
       for (const app of apps) {
-        const r = await load(url(app), route, app.visitors, { duration: SECONDS })
+        const cpuBefore = cpuSeconds(app.process!.pid!)
+        const loaded = await load(url(app), route, app.visitors, { duration: SECONDS })
+        const r = { ...loaded, cpuUs: (cpuSeconds(app.process!.pid!) - cpuBefore) * 1e6 / loaded.requests }
         results.get(app.name)![route].push(r)
-        console.log(`round ${round} ${route.padEnd(4)} ${app.name.padEnd(22)} ${Math.round(r.rps)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms${r.unexpected ? `  (${r.unexpected} unexpected answers)` : ''}`)
+        console.log(`round ${round} ${route.padEnd(4)} ${app.name.padEnd(22)} ${Math.round(r.rps)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  ${r.cpuUs.toFixed(0)} µs CPU/request${r.unexpected ? `  (${r.unexpected} unexpected answers)` : ''}`)
       }
     }
   }
@@ -130,26 +139,32 @@ async function main () {
     memoryRows.set(app.name, { peak: after.peak, growth: after.rss - before })
   }
 
-  const med = (name: string, route: 'GET' | 'POST', field: keyof LoadResult) => median(results.get(name)![route].map((r) => r[field]))
+  const med = (name: string, route: 'GET' | 'POST', field: keyof Measured) => median(results.get(name)![route].map((r) => r[field]))
   const floorGet = med('floor', 'GET', 'rps')
   const floorPost = med('floor', 'POST', 'rps')
   const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`
-  console.log('\n| app | GET / req/s (median, spread) | p50 / p99 ms | vs floor | POST / req/s (median, spread) | p50 / p99 ms | vs floor | commands per GET / POST | peak RSS | RSS growth over ' + LEAK_REQUESTS.toLocaleString('en') + ' GETs |')
-  console.log('|---|---|---|---|---|---|---|---|---|---|')
+  const cpu = (name: string, route: 'GET' | 'POST') => `${med(name, route, 'cpuUs').toFixed(0)} (${ratio(med(name, route, 'cpuUs'), med('floor', route, 'cpuUs'))})`
+  console.log('\n| app | GET / req/s (median, spread) | p50 / p99 ms | vs floor | POST / req/s (median, spread) | p50 / p99 ms | vs floor | CPU µs per GET / POST (vs floor) | commands per GET / POST | peak RSS | RSS growth over ' + LEAK_REQUESTS.toLocaleString('en') + ' GETs |')
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|')
   for (const app of apps) {
     const r = results.get(app.name)!
     const c = commands.get(app.name)!
     const m = memoryRows.get(app.name)!
-    console.log(`| ${app.name} | ${Math.round(med(app.name, 'GET', 'rps'))} (${spread(r.GET.map((x) => x.rps))}) | ${med(app.name, 'GET', 'p50')} / ${med(app.name, 'GET', 'p99')} | ${ratio(med(app.name, 'GET', 'rps'), floorGet)} | ${Math.round(med(app.name, 'POST', 'rps'))} (${spread(r.POST.map((x) => x.rps))}) | ${med(app.name, 'POST', 'p50')} / ${med(app.name, 'POST', 'p99')} | ${ratio(med(app.name, 'POST', 'rps'), floorPost)} | ${c.GET.toFixed(2)} / ${c.POST.toFixed(2)} | ${m.peak.toFixed(0)} MB | ${m.growth.toFixed(1)} MB |`)
+    console.log(`| ${app.name} | ${Math.round(med(app.name, 'GET', 'rps'))} (${spread(r.GET.map((x) => x.rps))}) | ${med(app.name, 'GET', 'p50')} / ${med(app.name, 'GET', 'p99')} | ${ratio(med(app.name, 'GET', 'rps'), floorGet)} | ${Math.round(med(app.name, 'POST', 'rps'))} (${spread(r.POST.map((x) => x.rps))}) | ${med(app.name, 'POST', 'p50')} / ${med(app.name, 'POST', 'p99')} | ${ratio(med(app.name, 'POST', 'rps'), floorPost)} | ${cpu(app.name, 'GET')} / ${cpu(app.name, 'POST')} | ${c.GET.toFixed(2)} / ${c.POST.toFixed(2)} | ${m.peak.toFixed(0)} MB | ${m.growth.toFixed(1)} MB |`)
   }
+  const has = (name: string) => results.has(name)
   const ours = (route: 'GET' | 'POST') => med('ours', route, 'rps')
-  console.log(`\nmeta against binary (ours, median req/s, same run): GET ${ratio(med('ours (meta)', 'GET', 'rps'), ours('GET'))}, POST ${ratio(med('ours (meta)', 'POST', 'rps'), ours('POST'))}`)
+  if (has('ours') && has('ours (meta)')) console.log(`\nmeta against binary (ours, median req/s, same run): GET ${ratio(med('ours (meta)', 'GET', 'rps'), ours('GET'))}, POST ${ratio(med('ours (meta)', 'POST', 'rps'), ours('POST'))}`)
   for (const [two, one] of [['ours', 'ours (one copy)'], ['ours (meta)', 'ours (meta, one copy)']] as const) {
+    if (!has(two) || !has(one)) continue
     console.log(`two copies against one (${two}, median req/s, same run): GET ${ratio(med(two, 'GET', 'rps'), med(one, 'GET', 'rps'))}, POST ${ratio(med(two, 'POST', 'rps'), med(one, 'POST', 'rps'))}; p99 GET ${med(two, 'GET', 'p99')} vs ${med(one, 'GET', 'p99')} ms, POST ${med(two, 'POST', 'p99')} vs ${med(one, 'POST', 'p99')} ms`)
   }
-  console.log('\nours against each peer (median req/s, same run):')
-  for (const peer of ['floor', 'floor (small page)', '@fastify/session', 'express-session']) {
-    console.log(`- ${peer}: GET ${ratio(ours('GET'), med(peer, 'GET', 'rps'))}, POST ${ratio(ours('POST'), med(peer, 'POST', 'rps'))}`)
+  if (has('ours (meta)')) console.log(`\nthe default (ours (meta): meta, two copies) against the floor, same run: req/s GET ${ratio(med('ours (meta)', 'GET', 'rps'), floorGet)}, POST ${ratio(med('ours (meta)', 'POST', 'rps'), floorPost)}; CPU per request GET ${ratio(med('ours (meta)', 'GET', 'cpuUs'), med('floor', 'GET', 'cpuUs'))}, POST ${ratio(med('ours (meta)', 'POST', 'cpuUs'), med('floor', 'POST', 'cpuUs'))}`)
+  if (has('ours')) {
+    console.log('\nours against each peer (median req/s, same run):')
+    for (const peer of ['floor', 'floor (small page)', '@fastify/session', 'express-session'].filter(has)) {
+      console.log(`- ${peer}: GET ${ratio(ours('GET'), med(peer, 'GET', 'rps'))}, POST ${ratio(ours('POST'), med(peer, 'POST', 'rps'))}`)
+    }
   }
 
   stats.close()

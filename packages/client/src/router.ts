@@ -4,7 +4,7 @@
 // (routing.ts), shared with the Python original; ketama: weighted consistent hashing (ketama.ts).
 import { KetamaRing, type Hashing } from './ketama.ts'
 import type { NodeAddress } from './node.ts'
-import { routeKey, routeSteps, weightedBuckets, type RouteStep } from './routing.ts'
+import { routeChain, routeKey, routeSteps, weightedBuckets, type RouteStep } from './routing.ts'
 
 export type IsAlive = (node: number) => boolean
 
@@ -28,7 +28,6 @@ export interface Router {
 }
 
 const everyNodeUp: IsAlive = () => true
-const noNodeUp: IsAlive = () => false
 
 class ModuloRouter implements Router {
   readonly hashing = 'modulo' as const
@@ -43,8 +42,7 @@ class ModuloRouter implements Router {
   }
 
   chain (key: string | Buffer): number[] {
-    // With every node taken for dead, the steps run their full course: every node the re-hash visits.
-    return [...new Set(routeSteps(key, this.buckets, noNodeUp).steps.map((step) => step.server))]
+    return routeChain(key, this.buckets)
   }
 
   explain (key: string | Buffer, isAlive: IsAlive): RouteExplanation {

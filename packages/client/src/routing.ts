@@ -52,6 +52,22 @@ export function routeSteps (
   return { steps, server: null }
 }
 
+/**
+ * Every server the steps visit with all of them taken for dead, distinct, in order: where a key
+ * may live (its home first). The same walk as routeSteps, without recording it: a page view
+ * asks for it once.
+ */
+export function routeChain (key: string | Buffer, buckets: readonly number[]): number[] {
+  const chain: number[] = []
+  let hash = cmemcacheHash(key)
+  for (let attempt = 0; attempt < SERVER_RETRIES; attempt++) {
+    const server = buckets[hash % buckets.length]!
+    if (!chain.includes(server)) chain.push(server)
+    hash = cmemcacheHash(`${hash}${attempt}`)
+  }
+  return chain
+}
+
 /** The index of the server that holds `key`, or null when every attempt hit a dead server. */
 export function routeKey (
   key: string | Buffer,

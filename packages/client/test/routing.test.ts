@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
-import { cmemcacheHash, routeKey, routeSteps, weightedBuckets } from '../src/routing.ts'
+import { cmemcacheHash, routeChain, routeKey, routeSteps, weightedBuckets } from '../src/routing.ts'
 
 // Made by the real python-memcached 1.59: test/fixtures/README.md.
 const spec = new URL('../../../test/fixtures/vectors/', import.meta.url)
@@ -40,6 +40,10 @@ test('agrees with python-memcached when servers are down', () => {
       const { steps, server } = routeSteps(r.key, buckets, (i) => !dead.has(i))
       assert.equal(server, r.server_index, `routeSteps: ${r.key} with ${[...dead]} down`)
       assert.ok(steps.slice(0, -1).every((step) => dead.has(step.server)), 'every step before the last hit a dead server')
+      // The route chain is where the key may live: its first live node is python-memcached's pick.
+      const chain = routeChain(r.key, buckets)
+      assert.equal(new Set(chain).size, chain.length)
+      assert.equal(chain.find((i) => !dead.has(i)) ?? null, r.server_index, `routeChain: ${r.key} with ${[...dead]} down`)
     }
   }
 })
