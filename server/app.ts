@@ -1,13 +1,11 @@
 // Builds the app from a config object; never listens (server/main.ts does). Tests build it too.
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
-import cookie from '@fastify/cookie'
 import formbody from '@fastify/formbody'
 import type { Config } from './config.ts'
 import { parseForm } from './forms.ts'
 import memcachePlugin from './plugins/memcache.ts'
-import sessionPlugin, { COOKIE_NAME } from './plugins/session.ts'
+import sessionPlugin from './plugins/session.ts'
 import csrfPlugin from './plugins/csrf.ts'
-import { cookieFormat, DEFAULT_LIMITS } from '@memcache-session/fastify'
 import viewsPlugin from './plugins/views.ts'
 import errorPages, { answerClientError, answerFrameworkError } from './plugins/error-pages.ts'
 import { serverTimeouts } from './timeouts.ts'
@@ -46,8 +44,6 @@ export async function buildApp (config: Config, logger: FastifyServerOptions['lo
 
   // Third-party plugins, and the security headers every response carries.
   await app.register(securityHeaders)
-  const format = cookieFormat(config.cookieFormat, COOKIE_NAME, config.cookieSecrets)
-  await app.register(cookie, { secret: format.signer })
   // Forms are the only bodies this app reads: JSON and text/plain answer 415 like any other type.
   app.removeAllContentTypeParsers()
   await app.register(formbody, { parser: parseForm })
@@ -57,14 +53,8 @@ export async function buildApp (config: Config, logger: FastifyServerOptions['lo
   // The app's own decorators.
   await app.register(memcachePlugin)
   await app.register(playgroundPool)
-  await app.register(sessionPlugin, {
-    ttlSeconds: config.sessionTtlSeconds,
-    maxAgeSeconds: config.sessionMaxAgeSeconds,
-    replicas: config.sessionReplicas,
-    limits: DEFAULT_LIMITS,
-    secure: config.cookieSecure,
-    format
-  })
+  // @memcache-session/fastify with this app's config (it registers @fastify/cookie), and the budgets.
+  await app.register(sessionPlugin)
   await app.register(csrfPlugin)
   await app.register(errorPages)
   await app.register(gracefulClose)

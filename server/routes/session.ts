@@ -67,12 +67,12 @@ export default async function sessionRoutes (app: FastifyInstance) {
   function chargeBudgets (request: FastifyRequest, { session }: OpenedSession, form: SessionForm): { message: string, retryAfterSeconds: number } | null {
     const { sessionWritesPerMinute, sessionNewPerMinute } = app.config
     const bytes = Buffer.byteLength(form.key ?? '') + Buffer.byteLength(form.val ?? '')
-    const write = app.sessions.chargeWrite(request, Math.max(1, Math.ceil(bytes / WRITE_UNIT_BYTES)))
+    const write = app.sessionBudgets.chargeWrite(request, Math.max(1, Math.ceil(bytes / WRITE_UNIT_BYTES)))
     if (!write.allowed) {
       return { message: `Too many changes from your address: ${sessionWritesPerMinute} a minute at most (a value over ${WRITE_UNIT_BYTES / 1024} KiB counts once per ${WRITE_UNIT_BYTES / 1024} KiB). Try again in ${write.retryAfterSeconds} s.`, retryAfterSeconds: write.retryAfterSeconds }
     }
     if (session.stored || form.action !== 'set') return null
-    const fresh = app.sessions.chargeNewSession(request, session.id)
+    const fresh = app.sessionBudgets.chargeNewSession(request, session.id)
     if (!fresh.allowed) {
       return { message: `Too many new sessions from your address: ${sessionNewPerMinute} a minute at most. Keep your cookie, or try again in ${fresh.retryAfterSeconds} s.`, retryAfterSeconds: fresh.retryAfterSeconds }
     }

@@ -1,8 +1,9 @@
 // Type-checked against the packed packages' .d.ts by test/packages/consumer.test.ts (strict, no
 // skipLibCheck): what a TypeScript user of the packages writes.
+import Fastify from 'fastify'
 import { isNodeFailure, MemcacheClient, type CasValue, type CommandEndMessage } from '@memcache-session/client'
 import { binaryTransport } from '@memcache-session/client/binary'
-import { DEFAULT_LIMITS, SessionStore } from '@memcache-session/fastify'
+import memcacheSession, { DEFAULT_LIMITS, SessionStore, type OpenedSession } from '@memcache-session/fastify'
 
 const client = new MemcacheClient({ servers: [{ host: '127.0.0.1', port: 11211, weight: 1 }], transport: binaryTransport })
 const store = new SessionStore(client, { ttlSeconds: 60, limits: DEFAULT_LIMITS })
@@ -10,4 +11,13 @@ const read: Promise<CasValue | undefined> = client.gets('key')
 const onEnd = (message: CommandEndMessage): string => `${message.command} ${message.outcome} ${message.durationMs}`
 // @ts-expect-error the protocol is a word, not a number
 const protocol: number = client.protocol
+
+const app = Fastify()
+await app.register(memcacheSession, { client, secret: ['the newest secret signs', 'an older one verifies'], cookieFormat: 'tornado', replicas: 0 })
+// @ts-expect-error replicas are 0 or 1
+await app.register(memcacheSession, { client, secret: 's', replicas: 2 })
+app.get('/', async (request, reply): Promise<string> => {
+  const opened: OpenedSession = await app.sessions.open(request, reply)
+  return `${opened.session.id} ${app.sessions.logId(opened.session.id)}`
+})
 export { store, read, onEnd, protocol, isNodeFailure }

@@ -1,6 +1,6 @@
 // The packages as someone else installs them: both packed (scripts/pack-packages.ts: built
 // .js and .d.ts, manifests pointing at dist), installed from their tarballs into an empty project
-// with fastify and @fastify/cookie from the registry, and a plain JavaScript app (consumer-app.mjs)
+// with fastify from the registry, and a plain JavaScript app (consumer-app.mjs)
 // run on them against four real memcached nodes: a page view, writes with CAS, a node stopped and
 // the session still served from its copy; and a TypeScript file
 // type-checked against their .d.ts. Takes about a minute (npm's cache makes installs fast).
@@ -34,7 +34,7 @@ test('a plain JavaScript app on the packed packages: a page view, writes with CA
   const tarballs = packPackages(join(project, 'tarballs'))
   const packed = Date.now()
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }))
-  const fromRegistry = ['fastify', '@fastify/cookie'].map((name) => `${name}@${rootManifest.dependencies[name]}`)
+  const fromRegistry = ['fastify'].map((name) => `${name}@${rootManifest.dependencies[name]}`)
   npm(['install', '--no-audit', '--no-fund', '--prefer-offline', ...tarballs, ...fromRegistry], project)
   const installed = Date.now()
   copyFileSync(new URL('test/packages/consumer-app.mjs', root), join(project, 'app.mjs'))

@@ -6,7 +6,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { signTornadoV2 } from '@memcache-session/fastify'
 import { buildTestApp, csrfToken, startCluster, TEST_SECRET, Visitor } from '../helper.ts'
-import { signedAt } from '../../server/plugins/session.ts'
+import { tornadoSignedAt as signedAt } from '@memcache-session/fastify'
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' }
 

@@ -37,3 +37,10 @@ export class SessionGoneError extends SessionError {
   override readonly code = 'MC_SESSION_ERR_GONE'
   constructor () { super('This session ended or expired while your change was on its way; nothing was saved.', 409) }
 }
+
+/** A plugin option is wrong (plugin-options.ts); thrown when the plugin is registered, before any request. */
+export class SessionOptionError extends SessionError {
+  override name = 'SessionOptionError'
+  override readonly code = 'MC_SESSION_ERR_INVALID_OPTION'
+  constructor (message: string) { super(`@memcache-session/fastify: ${message}`, 500) }
+}

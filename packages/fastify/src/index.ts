@@ -15,3 +15,6 @@ export {
   openChannel, readChannel, writeChannel, writeFailedChannel, conflictChannel, repairChannel, endChannel,
   type OpenMessage, type ReadMessage, type WriteMessage, type WriteFailedMessage, type ConflictMessage, type RepairMessage, type EndMessage
 } from './diagnostics.ts'
+export * from './plugin-options.ts'
+export { sessionPlugin, TORNADO_RESIGN_AFTER_SECONDS, type Sessions } from './plugin.ts'
+export { sessionPlugin as default } from './plugin.ts'

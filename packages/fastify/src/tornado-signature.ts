@@ -77,3 +77,9 @@ function sameHex (given: string, expected: string): boolean {
   const b = Buffer.from(expected)
   return a.length === b.length && timingSafeEqual(a, b)
 }
+
+/** When a Tornado-signed value (`2|1:0|10:<seconds>|…`, maybe quoted) was signed; 0 when it says nothing. */
+export function tornadoSignedAt (raw: string): number {
+  const match = /^"?2\|\d+:\d+\|\d+:(\d+)\|/.exec(raw)
+  return match ? Number(match[1]) : 0
+}
