@@ -21,7 +21,10 @@ export interface SessionPluginOptions {
   hostPrefix?: boolean
   /** `auto` (default): Secure over HTTPS only (request.protocol, so mind trustProxy); `always`: Secure everywhere. */
   secure?: 'auto' | 'always'
-  /** Idle lifetime, sliding, in seconds: 1 to 30 days (memcached reads more as a date). Default 1200. */
+  /**
+   * Idle lifetime, sliding, in seconds: up to 30 days (memcached reads more as a date), at least 3
+   * with two copies (the copy expires two seconds before home), 1 with one. Default 1200.
+   */
   ttlSeconds?: number
   /** Absolute lifetime in seconds (fastify format only: Tornado's cookie has no creation time). Default 43200. */
   maxAgeSeconds?: number
@@ -56,6 +59,8 @@ export interface CheckedPluginOptions {
 
 /** memcached reads an expiry above 30 days as a Unix time, so a longer idle TTL would expire at once. */
 export const MAX_TTL_SECONDS = 30 * 24 * 3600
+/** The store's own floor with two copies: the copy expires two seconds before home (store.ts). */
+export const MIN_TTL_TWO_COPIES = 3
 /** RFC 6265's cookie-name token: no separators, spaces or controls. */
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 const KNOWN = new Set(['client', 'secret', 'cookieFormat', 'cookieName', 'hostPrefix', 'secure', 'ttlSeconds', 'maxAgeSeconds', 'replicas', 'limits', 'clockSkewSeconds', 'admitNewSession'])
@@ -128,7 +133,7 @@ export function checkPluginOptions (options: SessionPluginOptions): CheckedPlugi
     cookieName,
     hostPrefix: options.hostPrefix ?? true,
     secure: oneOf('secure', options.secure, ['auto', 'always'] as const),
-    ttlSeconds: integer('ttlSeconds', options.ttlSeconds, 1200, 1, MAX_TTL_SECONDS),
+    ttlSeconds: integer(replicas === 1 ? 'ttlSeconds (with two copies)' : 'ttlSeconds', options.ttlSeconds, 1200, replicas === 1 ? MIN_TTL_TWO_COPIES : 1, MAX_TTL_SECONDS),
     maxAgeSeconds: integer('maxAgeSeconds', options.maxAgeSeconds, 43200, 1),
     replicas,
     limits: checkLimits(options.limits),

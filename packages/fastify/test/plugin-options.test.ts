@@ -28,11 +28,12 @@ const refused: Array<[string, Record<string, unknown>, RegExp]> = [
   ['an empty cookie name', { cookieName: '' }, /cookieName must be a cookie-name token/],
   ['secure as a boolean', { secure: true }, /secure must be 'auto' or 'always', got true/],
   ['hostPrefix as a word', { hostPrefix: 'yes' }, /hostPrefix must be true or false/],
-  ['a ttl of 0', { ttlSeconds: 0 }, /ttlSeconds must be an integer from 1 to 2592000, got 0/],
-  ['a ttl of -1', { ttlSeconds: -1 }, /ttlSeconds must be an integer from 1 to 2592000, got -1/],
-  ['a ttl of 1.5', { ttlSeconds: 1.5 }, /ttlSeconds must be an integer from 1 to 2592000, got 1.5/],
-  ['a ttl past 30 days (memcached would read a date)', { ttlSeconds: 2592001 }, /ttlSeconds must be an integer from 1 to 2592000/],
-  ['a ttl as text', { ttlSeconds: '1200' }, /ttlSeconds must be an integer/],
+  ['a ttl of 0', { ttlSeconds: 0, replicas: 0 }, /ttlSeconds must be an integer from 1 to 2592000, got 0/],
+  ['a ttl of -1', { ttlSeconds: -1, replicas: 0 }, /ttlSeconds must be an integer from 1 to 2592000, got -1/],
+  ['a ttl of 1.5', { ttlSeconds: 1.5, replicas: 0 }, /ttlSeconds must be an integer from 1 to 2592000, got 1.5/],
+  ['a ttl of 2 with two copies (the copy expires 2 s before home)', { ttlSeconds: 2 }, /ttlSeconds \(with two copies\) must be an integer from 3 to 2592000, got 2/],
+  ['a ttl past 30 days (memcached would read a date)', { ttlSeconds: 2592001 }, /ttlSeconds \(with two copies\) must be an integer from 3 to 2592000/],
+  ['a ttl as text', { ttlSeconds: '1200' }, /ttlSeconds \(with two copies\) must be an integer from 3 to 2592000, got '1200'/],
   ['a max age of 0', { maxAgeSeconds: 0 }, /maxAgeSeconds must be an integer from 1/],
   ['a max age of NaN', { maxAgeSeconds: Number.NaN }, /maxAgeSeconds must be an integer/],
   ['replicas 2', { replicas: 2 }, /replicas must be 0 or 1 \(copies beyond the first\), got 2/],
@@ -93,6 +94,11 @@ test('partial limits are merged over the defaults into a new object; the caller\
   assert.notEqual(checked.secrets, options.secret)
   checked.limits.maxKeys = 1
   assert.equal(DEFAULT_LIMITS.maxKeys, 1000, 'the defaults are copied, never shared')
+})
+
+test('a ttl of 1 with one copy, 3 with two, and 30 days are accepted', () => {
+  assert.equal(checkPluginOptions({ client, secret: SECRET, ttlSeconds: 1, replicas: 0 }).ttlSeconds, 1)
+  assert.equal(checkPluginOptions({ client, secret: SECRET, ttlSeconds: 3 }).ttlSeconds, 3)
 })
 
 test('a ttl of 30 days, replicas 0, the tornado format and a clock skew of 0 are accepted', () => {
