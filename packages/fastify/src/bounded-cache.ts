@@ -21,8 +21,17 @@ export class BoundedCache<K, V> {
     const held = this.#entries.get(key)
     if (held !== undefined) return held
     const value = make(key)
-    if (this.#entries.size >= this.#capacity) this.#entries.delete(this.#entries.keys().next().value!)
-    this.#entries.set(key, value)
+    this.set(key, value)
     return value
+  }
+
+  /** The value held under `key`, if any. */
+  peek (key: K): V | undefined {
+    return this.#entries.get(key)
+  }
+
+  set (key: K, value: V): void {
+    if (this.#entries.size >= this.#capacity && !this.#entries.has(key)) this.#entries.delete(this.#entries.keys().next().value!)
+    this.#entries.set(key, value)
   }
 }

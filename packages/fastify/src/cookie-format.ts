@@ -7,12 +7,22 @@
 //                      beside the id, so the absolute lifetime is off in this mode (Tornado's own
 //                      31-day limit on the signature applies instead), and sessions are eager: with
 //                      no room for a "not stored yet" marker, the first visit stores the record.
+//
+// A fastify-format cookie that verified is kept (VERIFIED_KEPT of them, keyed by the whole signed
+// value): the same cookie on the next page view costs no HMAC. Only what verified is kept, so
+// nothing is trusted that was not checked, and a flood of made-up cookies fills nothing. Its
+// verdict does not depend on the time (the creation time it carries is checked on every request,
+// open.ts); Tornado's does (its signature expires), so tornado cookies are checked every time.
 import { Signer, type UnsignResult } from '@fastify/cookie'
+import { BoundedCache } from './bounded-cache.ts'
 import { formatSessionCookie, parseSessionCookie } from './cookie-value.ts'
 import { isSessionId } from './ids.ts'
 import { signTornadoV2, TORNADO_EXPIRES_DAYS, verifyTornado } from './tornado-signature.ts'
 
 export type CookieFormatName = 'fastify' | 'tornado'
+
+/** Verified cookies kept: 10,000 of about 100 characters, a few MB at most. */
+const VERIFIED_KEPT = 10_000
 
 /** What @fastify/cookie accepts as `secret` to sign and verify with code of our own. */
 export interface CookieSigner {
@@ -63,8 +73,18 @@ export function cookieFormat (name: CookieFormatName, cookieName: string, secret
     }
   }
   const signer = new Signer(secrets, 'sha256')
+  const verified = new BoundedCache<string, UnsignResult>(VERIFIED_KEPT)
   return {
-    signer,
+    signer: {
+      sign: (value) => signer.sign(value),
+      unsign: (signed) => {
+        const held = verified.peek(signed)
+        if (held) return held
+        const result = signer.unsign(signed)
+        if (result.valid) verified.set(signed, Object.freeze(result))
+        return result
+      }
+    },
     lazy: true,
     write: ({ id, createdAt, stored }) => formatSessionCookie({ id, createdAt, unstored: !stored }),
     read: parseSessionCookie,

@@ -1,7 +1,8 @@
-// The cache of keyed hashes: computed once per key while held, never more than its capacity.
+// Kept keyed hashes: computed once per key while held, never more than the capacity; and the cookie verdicts kept with them.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { BoundedCache } from '../src/bounded-cache.ts'
+import { cookieFormat } from '../src/cookie-format.ts'
 
 test('a value is made once while it is held; past the capacity the oldest goes first', () => {
   const made: string[] = []
@@ -17,4 +18,19 @@ test('a value is made once while it is held; past the capacity the oldest goes f
   assert.equal(get('a'), 'A')
   assert.deepEqual(made, ['a', 'b', 'c', 'a'])
   assert.throws(() => new BoundedCache(0), /capacity must be a positive whole number/)
+})
+
+test('a verified fastify cookie is kept; a forged one is checked every time and never kept', () => {
+  const format = cookieFormat('fastify', 'uc', ['a-secret-that-is-long-enough-0123456789', 'an-older-secret-that-is-long-enough-012'])
+  const value = format.write({ id: 'a'.repeat(32), createdAt: 1_700_000_000, stored: true })
+  const signed = format.signer.sign(value)
+  const first = format.signer.unsign(signed)
+  assert.deepEqual({ ...first }, { valid: true, renew: false, value })
+  assert.equal(format.signer.unsign(signed), first, 'the second time, the kept verdict')
+  const forged = signed.slice(0, -1) + (signed.endsWith('A') ? 'B' : 'A')
+  for (let i = 0; i < 2; i++) assert.deepEqual({ ...format.signer.unsign(forged) }, { valid: false, renew: false, value: null })
+  assert.notEqual(format.signer.unsign(forged), format.signer.unsign(forged), 'checked afresh each time')
+  // Signed under the older secret: valid, and to be re-signed, also when kept.
+  const old = cookieFormat('fastify', 'uc', ['an-older-secret-that-is-long-enough-012']).signer.sign(value)
+  for (let i = 0; i < 2; i++) assert.deepEqual({ ...format.signer.unsign(old) }, { valid: true, renew: true, value })
 })
