@@ -2,10 +2,14 @@
 // answered as a transcript the way the tutorial's interpreter session shows it, with the node of
 // every key. Errors python-memcached would raise (incr on text, an int that is not a number) are
 // shown as the interpreter shows them, not as a page error.
-import { type MemcacheClient, ServerError, ValueFormatError } from '@memcache-session/client'
+import type { MemcacheClient } from '@memcache-session/client'
 import type { Namespace } from './namespace.ts'
 import { concatWithinLimit } from './bounded-append.ts'
 import { reprLimited, type Shown } from './python-repr.ts'
+import { tsCall, tsRaised, tsRepr } from './typescript-lines.ts'
+import { onTheWire, wireOf, type WireExchange } from './wire-tap.ts'
+import { casRace } from './cas-race.ts'
+import { pythonException } from './python-exceptions.ts'
 import {
   MAX_READ_BYTES, optionalDelta, optionalTtl, parseKeys, parsePairs, PlaygroundInputError,
   requireKey, requireText, requireValue
@@ -43,6 +47,10 @@ export interface TranscriptLine {
   note?: string
   /** The result is an exception python-memcached would raise. */
   raised?: boolean
+  /** The same call on this project's client, and what it returned (absent in runs recorded before these views). */
+  ts?: { call: string, result: string, raised?: boolean }
+  /** The round trips the call made, node by node, as protocol lines. */
+  wire?: WireExchange[]
 }
 
 export interface Transcript {
@@ -70,7 +78,13 @@ export interface CommandContext {
 }
 
 /** Thrown after an exception line was written: the interpreter stops there too. */
-class Raised extends Error {}
+export class Raised extends Error {}
+
+/** The TypeScript side of a call: its text, and what to print of the client's result (the result itself by default). */
+export interface TsSide { call: string, result?: () => unknown }
+
+/** Runs one call and writes its transcript line (Python, TypeScript, wire); an exception Python would raise ends the command. */
+export type Call = (text: string, run: () => Promise<Shown>, extra?: Partial<TranscriptLine>, ts?: TsSide) => Promise<Shown>
 
 export function knownOp (op: string | undefined): Op | undefined {
   return OPS.find((o) => o === op)
@@ -105,21 +119,29 @@ export async function runCommand (ctx: CommandContext, input: PlaygroundInput): 
     if (!t.nodes.some((n) => n.stored === stored)) t.nodes.push({ key, stored, node: node === null ? 'no live node' : nodeName(mc, node) })
     return stored
   }
-  /** Runs one call and writes its transcript line; an exception Python would raise ends the command. */
-  const call = async (text: string, run: () => Promise<Shown>, extra: Partial<TranscriptLine> = {}): Promise<Shown> => {
+  const call: Call = async (text, run, extra = {}, ts) => {
     let result: Shown
+    let wire: WireExchange[]
     try {
-      result = await run()
+      ({ result, wire } = await onTheWire(run))
     } catch (error) {
       const raised = pythonException(error)
       if (raised === null) throw error
-      t.lines.push({ call: text, result: `Traceback (most recent call last):\n  ...\n${raised}`, raised: true, actor: extra.actor })
+      t.lines.push({ call: text, result: `Traceback (most recent call last):\n  ...\n${raised}`, raised: true, actor: extra.actor, ...(ts ? { ts: { call: ts.call, result: tsRaised(error), raised: true } } : {}), wire: wireOf(error) })
       throw new Raised()
     }
     const shown = repr(result)
-    t.lines.push({ call: text, result: shown.text, ...extra, ...(shown.truncated ? { note: `output cut at ${shown.text.length - 1} characters` } : {}) })
+    t.lines.push({
+      call: text,
+      result: shown.text,
+      ...extra,
+      ...(shown.truncated ? { note: `output cut at ${shown.text.length - 1} characters` } : {}),
+      ...(ts ? { ts: { call: ts.call, result: tsRepr(ts.result ? ts.result() : result) } } : {}),
+      wire
+    })
     return result
   }
+  const ts = (method: string, ...args: unknown[]): TsSide => ({ call: tsCall(name, method, ...args) })
 
   try {
     switch (op) {
@@ -128,28 +150,28 @@ export async function runCommand (ctx: CommandContext, input: PlaygroundInput): 
         const value = requireValue(input.val)
         const ttl = optionalTtl(input.ttl)
         const stored = track(key)
-        await call(`${name}.${op}(${show(key)}, ${show(value)}${ttl ? `, ${ttl}` : ''})`, () => mc[op](stored, value, ttlOf(ttl)))
+        await call(`${name}.${op}(${show(key)}, ${show(value)}${ttl ? `, ${ttl}` : ''})`, () => mc[op](stored, value, ttlOf(ttl)), {}, ts(op, key, value, ...(ttl ? [ttl] : [])))
         if (ttl > ctx.maxTtlSeconds) t.lines.at(-1)!.note = `kept ${ctx.maxTtlSeconds} s at most in the playground`
         break
       }
       case 'get': {
         const key = requireKey(input.key)
         const stored = track(key)
-        await call(`${name}.get(${show(key)})`, () => mc.get(stored) as Promise<Shown>)
+        await call(`${name}.get(${show(key)})`, () => mc.get(stored) as Promise<Shown>, {}, ts('get', key))
         break
       }
       case 'append': case 'prepend': {
         const key = requireKey(input.key)
         const text = requireText(input.val)
         const stored = track(key)
-        await call(`${name}.${op}(${show(key)}, ${show(text)})`, () => concatWithinLimit(mc, op, stored, text))
+        await call(`${name}.${op}(${show(key)}, ${show(text)})`, () => concatWithinLimit(mc, op, stored, text), {}, ts(op, key, text))
         break
       }
       case 'incr': case 'decr': {
         const key = requireKey(input.key)
         const delta = optionalDelta(input.delta)
         const stored = track(key)
-        const result = await call(`${name}.${op}(${show(key)}${delta !== 1 ? `, ${delta}` : ''})`, () => mc[op](stored, delta) as Promise<Shown>)
+        const result = await call(`${name}.${op}(${show(key)}${delta !== 1 ? `, ${delta}` : ''})`, () => mc[op](stored, delta) as Promise<Shown>, {}, ts(op, key, ...(delta !== 1 ? [delta] : [])))
         if (result === undefined) t.lines.at(-1)!.note = 'the key does not exist'
         break
       }
@@ -157,15 +179,16 @@ export async function runCommand (ctx: CommandContext, input: PlaygroundInput): 
         const key = requireKey(input.key)
         const stored = track(key)
         // python-memcached's delete answers 1 whether or not the key was there (0 only on a server error).
-        const deleted = await mc.delete(stored)
-        t.lines.push({ call: `${name}.delete(${show(key)})`, result: '1', ...(deleted ? {} : { note: 'the key was not there: python-memcached says 1 all the same' }) })
+        let deleted = false
+        await call(`${name}.delete(${show(key)})`, async () => { deleted = await mc.delete(stored); return 1 }, {}, { ...ts('delete', key), result: () => deleted })
+        if (!deleted) t.lines.at(-1)!.note = 'the key was not there: python-memcached says 1 all the same'
         break
       }
       case 'set_multi': {
         const pairs = parsePairs(input.pairs)
         const ttl = optionalTtl(input.ttl)
         const entries = pairs.map(([k, v]) => [track(k), v] as [string, string | number | bigint])
-        await call(`${name}.set_multi(${show(new Map(pairs))}${ttl ? `, ${ttl}` : ''})`, async () => (await mc.setMulti(entries, ttlOf(ttl))).map((k) => k.slice(ctx.namespace.keyPrefix.length)))
+        await call(`${name}.set_multi(${show(new Map(pairs))}${ttl ? `, ${ttl}` : ''})`, async () => (await mc.setMulti(entries, ttlOf(ttl))).map((k) => k.slice(ctx.namespace.keyPrefix.length)), {}, ts('setMulti', Object.fromEntries(pairs), ...(ttl ? [ttl] : [])))
         break
       }
       case 'get_multi': {
@@ -185,7 +208,7 @@ export async function runCommand (ctx: CommandContext, input: PlaygroundInput): 
             else shown.set(key, value as Shown)
           })
           return shown
-        })
+        }, {}, ts('getMulti', keys))
         if (omitted > 0) {
           const line = t.lines.at(-1)!
           line.note = [line.note, `${omitted} more found, not shown: one read shows at most ${MAX_READ_BYTES / 1024} KiB`].filter(Boolean).join('; ')
@@ -196,18 +219,20 @@ export async function runCommand (ctx: CommandContext, input: PlaygroundInput): 
         const keys = parseKeys(input.keys)
         const stored = keys.map(track)
         // delete_multi answers 1 when every node answered, found or not.
-        await call(`${name}.delete_multi(${show(keys)})`, async () => { await mc.deleteMulti(stored); return 1 })
+        let answered = false
+        await call(`${name}.delete_multi(${show(keys)})`, async () => { answered = await mc.deleteMulti(stored); return answered ? 1 : 0 }, {}, { ...ts('deleteMulti', keys), result: () => answered })
         break
       }
       case 'gets': {
         const key = requireKey(input.key)
         const stored = track(key)
         let token: Buffer | undefined
+        let found: Awaited<ReturnType<MemcacheClient['gets']>>
         await call(`${name}.gets(${show(key)})`, async () => {
-          const found = await mc.gets(stored)
+          found = await mc.gets(stored)
           token = found?.cas
           return found?.value as Shown
-        })
+        }, {}, { call: `${itemName(name)} = ${tsCall(name, 'gets', key)}`, result: () => found })
         if (token) {
           t.lines.at(-1)!.note = `CAS token ${token.readBigUInt64BE(0)}`
           t.token = token.toString('hex')
@@ -220,8 +245,11 @@ export async function runCommand (ctx: CommandContext, input: PlaygroundInput): 
         const value = requireValue(input.val)
         if (!input.token || !/^[0-9a-f]{16}$/.test(input.token)) throw new PlaygroundInputError('Run gets first: cas needs the token it returned.')
         const stored = track(key)
-        const result = await mc.compareAndSwap(stored, value, Buffer.from(input.token, 'hex'), ctx.maxTtlSeconds)
-        t.lines.push({ call: `${name}.cas(${show(key)}, ${show(value)})`, result: show(result === 'stored'), ...(result === 'stored' ? {} : { note: result === 'exists' ? 'someone changed the key since gets' : 'the key is gone' }) })
+        const token = Buffer.from(input.token, 'hex')
+        const outcome: { result?: Awaited<ReturnType<MemcacheClient['compareAndSwap']>> } = {}
+        await call(`${name}.cas(${show(key)}, ${show(value)})`, async () => { outcome.result = await mc.compareAndSwap(stored, value, token, ctx.maxTtlSeconds); return outcome.result === 'stored' },
+          {}, { call: `${tsCall(name, 'compareAndSwap', key, value).slice(0, -1)}, ${itemName(name)}.cas)`, result: () => outcome.result })
+        if (outcome.result !== 'stored') t.lines.at(-1)!.note = outcome.result === 'exists' ? 'someone changed the key since gets' : 'the key is gone'
         t.key = key
         break
       }
@@ -229,9 +257,9 @@ export async function runCommand (ctx: CommandContext, input: PlaygroundInput): 
         const key = requireKey(input.key)
         const value = requireValue(input.val || 'short-lived')
         const stored = track(key)
-        await call(`${name}.set(${show(key)}, ${show(value)}, ${TTL_DEMO_SECONDS})`, () => mc.set(stored, value, TTL_DEMO_SECONDS))
+        await call(`${name}.set(${show(key)}, ${show(value)}, ${TTL_DEMO_SECONDS})`, () => mc.set(stored, value, TTL_DEMO_SECONDS), {}, ts('set', key, value, TTL_DEMO_SECONDS))
         t.expiresAt = Date.now() + TTL_DEMO_SECONDS * 1000
-        await call(`${name}.get(${show(key)})`, () => mc.get(stored) as Promise<Shown>, { note: `expires in ${TTL_DEMO_SECONDS} s` })
+        await call(`${name}.get(${show(key)})`, () => mc.get(stored) as Promise<Shown>, { note: `expires in ${TTL_DEMO_SECONDS} s` }, ts('get', key))
         t.key = key
         break
       }
@@ -245,37 +273,9 @@ export async function runCommand (ctx: CommandContext, input: PlaygroundInput): 
   return t
 }
 
-type Call = (text: string, run: () => Promise<Shown>, extra?: Partial<TranscriptLine>) => Promise<Shown>
-
-/**
- * The tutorial's two terminals, as a lost update that CAS prevents: A and B both read n and both
- * write n + 1; A's cas stores, B's is refused, so B reads again and writes n + 2. The value always
- * changes, and the final get shows that no increment was lost.
- */
-async function casRace (ctx: CommandContext, t: Transcript, key: string, track: (key: string) => string, call: Call): Promise<void> {
-  const { a, b } = ctx
-  const stored = track(key)
-  const show = (value: Shown) => reprLimited(value).text
-  const current = await call(`conn1.get(${show(key)})`, () => a.get(stored) as Promise<Shown>)
-  if (typeof current !== 'number') {
-    await call(`conn1.set(${show(key)}, 0)`, () => a.set(stored, 0, ctx.maxTtlSeconds), { note: current === undefined ? 'start from 0' : 'not a number: start from 0' })
-  }
-  const readA = await a.gets(stored)
-  await call(`conn1.gets(${show(key)})`, async () => readA?.value as Shown)
-  const readB = await b.gets(stored)
-  await call(`conn2.gets(${show(key)})`, async () => readB?.value as Shown)
-  if (!readA || !readB || typeof readA.value !== 'number' || typeof readB.value !== 'number') {
-    throw new PlaygroundInputError('The key changed during the race; run it again.')
-  }
-  const next = readA.value + 1
-  await call(`conn1.cas(${show(key)}, ${next})`, () => a.cas(stored, next, readA.cas, ctx.maxTtlSeconds), { note: 'first to write: stored' })
-  await call(`conn2.cas(${show(key)}, ${readB.value + 1})`, () => b.cas(stored, readB.value as number + 1, readB.cas, ctx.maxTtlSeconds), { note: 'refused: the key changed since its gets' })
-  const again = await b.gets(stored)
-  await call(`conn2.gets(${show(key)})`, async () => again?.value as Shown, { note: 'B reads again' })
-  if (!again || typeof again.value !== 'number') throw new PlaygroundInputError('The key changed during the race; run it again.')
-  const retry = again.value + 1
-  await call(`conn2.cas(${show(key)}, ${retry})`, () => b.cas(stored, retry, again.cas, ctx.maxTtlSeconds), { note: 'stored: both increments kept' })
-  await call(`conn1.get(${show(key)})`, () => a.get(stored) as Promise<Shown>)
+/** The REPL variable holding a client's last gets: item, or item1 and item2 for conn1 and conn2. */
+export function itemName (client: string): string {
+  return `item${client.replace(/^conn/, '')}`
 }
 
 /** conn1 and conn2 are the CAS lesson's two clients; every other card speaks as the tutorial's conn. */
@@ -287,19 +287,4 @@ function clientName (card: CardId): string {
 function nodeName (mc: MemcacheClient, index: number): string {
   const node = mc.nodes[index]!
   return `node ${index} (${node.label}, weight ${node.address.weight})`
-}
-
-/** The exception python-memcached 1.59 raises for this error, as its last traceback line, or null. */
-function pythonException (error: unknown): string | null {
-  // incr/decr: memcached answers CLIENT_ERROR and python-memcached calls int() on that line.
-  if (error instanceof ServerError && error.status === 'non-numeric') {
-    return "ValueError: invalid literal for int() with base 10: b'CLIENT_ERROR cannot increment or decrement non-numeric value'"
-  }
-  // An integer-flagged value that is not a number (set 10, then append text): get calls int() on it.
-  if (error instanceof ValueFormatError && /not a number/.test(error.message)) {
-    const text = /: (".*")$/.exec(error.message)?.[1]
-    const bytes = text ? Buffer.from(JSON.parse(text) as string, 'utf8') : Buffer.alloc(0)
-    return `ValueError: invalid literal for int() with base 10: ${reprLimited(bytes, 60).text}`
-  }
-  return null
 }

@@ -7,6 +7,7 @@ import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import type { MemcacheClient } from '@memcache-session/client'
 import { memcacheClientFromConfig } from '../plugins/memcache.ts'
+import { tappedTransport } from './wire-tap.ts'
 
 export interface PlaygroundPool {
   a: MemcacheClient
@@ -30,8 +31,9 @@ async function playgroundPoolPlugin (app: FastifyInstance) {
   }
   const servers = config.playgroundMemcachedServers ?? config.memcachedServers
   const pool: PlaygroundPool = {
-    a: memcacheClientFromConfig(config, servers),
-    b: memcacheClientFromConfig(config, servers),
+    // Tapped: a run's requests are recorded for its wire view (wire-tap.ts); nothing else is.
+    a: memcacheClientFromConfig(config, servers, tappedTransport),
+    b: memcacheClientFromConfig(config, servers, tappedTransport),
     shared: config.playgroundMemcachedServers === null
   }
   app.decorate('playgroundPool', pool)

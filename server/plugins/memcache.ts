@@ -2,7 +2,7 @@
 // the one place a MemcacheClient is built from the config (the playground builds its own with it).
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
-import { MemcacheClient, metaTransport, type NodeAddress } from '@memcache-session/client'
+import { MemcacheClient, metaTransport, type NodeAddress, type TransportFactory } from '@memcache-session/client'
 import { binaryTransport } from '@memcache-session/client/binary'
 import type { Config } from '../config.ts'
 
@@ -14,8 +14,11 @@ declare module 'fastify' {
 
 type ClientConfig = Pick<Config, 'memcachedServers' | 'memcachedTimeoutMs' | 'memcachedProbeMinMs' | 'memcachedProbeMaxMs' | 'memcachedHashing' | 'memcachedProtocol' | 'memcachedTls'>
 
-/** A client with the config's deadline, probing, hashing, protocol and TLS, for `servers` (default: the session cluster). */
-export function memcacheClientFromConfig (config: ClientConfig, servers: readonly NodeAddress[] | null = config.memcachedServers): MemcacheClient {
+/**
+ * A client with the config's deadline, probing, hashing, protocol and TLS, for `servers` (default:
+ * the session cluster); `wrap` decorates its transport (the playground records its wire lines).
+ */
+export function memcacheClientFromConfig (config: ClientConfig, servers: readonly NodeAddress[] | null = config.memcachedServers, wrap: (transport: TransportFactory) => TransportFactory = (t) => t): MemcacheClient {
   if (!servers) throw new Error('memcacheClientFromConfig needs servers (server/main.ts starts local nodes when MEMCACHED_SERVERS is unset)')
   return new MemcacheClient({
     servers,
@@ -23,7 +26,7 @@ export function memcacheClientFromConfig (config: ClientConfig, servers: readonl
     probeMinMs: config.memcachedProbeMinMs,
     probeMaxMs: config.memcachedProbeMaxMs,
     hashing: config.memcachedHashing,
-    transport: config.memcachedProtocol === 'binary' ? binaryTransport : metaTransport,
+    transport: wrap(config.memcachedProtocol === 'binary' ? binaryTransport : metaTransport),
     tls: config.memcachedTls
   })
 }

@@ -17,7 +17,7 @@ export const TEMPLATE_LOCALS = [
   'formatDuration', 'formatBytes', 'formatCount', // helpers
   'entries', 'paging', 'stored', 'node', 'nodeIndex', 'copies', 'version', 'csrf', 'csrfField', 'limits', 'ttlSeconds', 'notices', 'notice', 'error', 'form', // session
   'overview', 'pools', 'charts', 'found', 'key', 'pointed', 'percent', 'chart', 'id', // cluster, bar chart
-  'cards', 'card', 'pg', 'transcript', 'label', 'prefix', 'maxKeyBytes', // playground
+  'cards', 'card', 'pg', 'transcript', 'label', 'prefix', 'maxKeyBytes', 'switchId', 'connectLines', // playground
   'start', // chapter 1, start memcached
   'heading', 'message', 'status' // error
 ]

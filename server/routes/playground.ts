@@ -13,6 +13,7 @@ import { keysNamed, MAX_MULTI_KEYS, MAX_VALUE_BYTES, PlaygroundInputError } from
 import { parseConsoleLine } from '../playground/console-line.ts'
 import { MAX_KEY_BYTES, visitorNamespace, type Namespace } from '../playground/namespace.ts'
 import { clientBucket, KeyRateLimiter } from '../playground/rate-limit.ts'
+import { tsConnect } from '../playground/typescript-lines.ts'
 import { guardedSession } from '../plugins/csrf.ts'
 import { playgroundFormSchema } from '../schemas/playground.ts'
 
@@ -33,6 +34,14 @@ export default async function playgroundRoutes (app: FastifyInstance) {
   // weights [('host:port', 4), ...].
   const weighted = clientA.nodes.some((n) => n.address.weight !== 1)
   const serverList = `[${clientA.nodes.map((n) => (weighted ? `('${n.label}', ${n.address.weight})` : `'${n.label}'`)).join(', ')}]`
+  // The same opening in each view: Python's connect line, our client's constructor, the connections.
+  const wireOpening = [`# one connection per node (${clientA.nodes.map((n) => n.label).join(', ')}), speaking ${clientA.protocol === 'binary' ? "memcached's binary protocol: each request named by its opcode" : 'the meta protocol, text lines'}`]
+  const opening = (name: string, python: string[]) => ({ python, ts: tsConnect(name, clientA.nodes.map((n) => n.address), clientA.protocol), wire: wireOpening })
+  const connect = {
+    conn: opening('conn', ['import memcache', `conn = memcache.Client(${serverList})`]),
+    conn1: opening('conn1', [`conn1 = memcache.Client(${serverList}, cache_cas=True)`]),
+    conn2: opening('conn2', [`conn2 = memcache.Client(${serverList}, cache_cas=True)`])
+  }
   const limiter = new KeyRateLimiter(config.playgroundKeysPerMinute)
   const namespaceOf = (session: Session): Namespace => visitorNamespace(config.cookieSecrets[0]!, session.id)
 
@@ -47,7 +56,7 @@ export default async function playgroundRoutes (app: FastifyInstance) {
       csrf: csrfToken(config.cookieSecrets, session.id),
       csrfField: CSRF_FIELD,
       pg: {
-        serverList,
+        connect,
         keyPrefix: namespace.keyPrefix,
         maxKeyBytes: MAX_KEY_BYTES,
         maxValueKiB: MAX_VALUE_BYTES / 1024,

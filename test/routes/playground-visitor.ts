@@ -9,7 +9,7 @@ export const UNLIMITED = { PLAYGROUND_KEYS_PER_MINUTE: '0' }
 
 export class PlaygroundVisitor extends Visitor {
   /** Posts a card's form, follows the 303 as a browser would, and reads that card on the page. */
-  async run (fields: Record<string, string>): Promise<{ status: number, lines: string[], nodes: string, error: string | null, body: string, post: LightMyRequestResponse }> {
+  async run (fields: Record<string, string>): Promise<{ status: number, lines: string[], nodes: string, error: string | null, ts: string | null, wire: string | null, body: string, post: LightMyRequestResponse }> {
     if (!this.csrf) await this.get('/memcache')
     const post = await this.app.inject({
       method: 'POST',
@@ -30,13 +30,18 @@ export class PlaygroundVisitor extends Visitor {
 /** The newest result and the error shown in one card of the page (or at the top, for no card). */
 export function readCard (body: string, card: string | undefined) {
   const section = new RegExp(`<section class="(?:card playground-card|client)" id="${card}"[\\s\\S]*?</section>`).exec(body)?.[0] ?? ''
-  const pre = /<div class="transcript"[\s\S]*?<pre>([\s\S]*?)<\/pre>/.exec(section)
-  const text = pre ? unescapeHtml(pre[1]!.replace(/<[^>]+>/g, '')) : ''
+  const text = transcriptView(section, 'python') ?? ''
   const nodes = /<p class="nodes-served">([\s\S]*?)<\/p>/.exec(section)?.[1]?.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim() ?? ''
   const error = /<p class="error" role="alert"[^>]*>(.*?)<\/p>/.exec(section)?.[1] ?? /<p class="error" role="alert">(.*?)<\/p>/.exec(body)?.[1] ?? null
   // A client panel starts with its connect line: the runs follow it.
   const lines = text.split('\n').filter((line) => line && !/^>>> conn\d = memcache\.Client\(/.test(line))
-  return { lines, nodes, error: error && unescapeHtml(error) }
+  return { lines, nodes, error: error && unescapeHtml(error), ts: transcriptView(section, 'ts'), wire: transcriptView(section, 'wire') }
+}
+
+/** The text of one view (python, ts, wire) of the first transcript in `html`, or null. */
+export function transcriptView (html: string, view: 'python' | 'ts' | 'wire'): string | null {
+  const pre = new RegExp(`<div class="transcript"[\\s\\S]*?<pre class="as-${view}">([\\s\\S]*?)</pre>`).exec(html)
+  return pre ? unescapeHtml(pre[1]!.replace(/<[^>]+>/g, '')) : null
 }
 
 /** The visitor's key prefix, `pg:<16 hex>:`, as the client API page states it. */
