@@ -4,7 +4,8 @@
 // PROFILE_REQUESTS (20,000) requests of PROFILE_ROUTE (GET or POST) at 32 connections, stops the
 // app so that it writes its profile, and prints the functions with the most CPU time (self, and
 // inclusive of what they call), as shares of the busy time. PROFILE_DIR keeps the .cpuprofile
-// (open it in Chrome's DevTools); start-up is in it too, so the shares count samples only after the
+// (open it in Chrome's DevTools); PROFILE_SESSION_BYTES (a few) fills each session with that many
+// bytes, in values of at most 15,000; start-up is in it too, so the shares count samples only after the
 // warm-up's first request (Node's profile has per-sample timestamps).
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
@@ -20,6 +21,8 @@ import { load, type Visitor } from './measure.ts'
 const ROUTE = (process.env.PROFILE_ROUTE ?? 'GET') as 'GET' | 'POST'
 const REQUESTS = Number(process.env.PROFILE_REQUESTS ?? 20_000)
 const TOP = Number(process.env.PROFILE_TOP ?? 30)
+const SESSION_BYTES = Number(process.env.PROFILE_SESSION_BYTES ?? 3)
+const FIELDS = Array.from({ length: Math.ceil(SESSION_BYTES / 15_000) }, (_, i): [string, string] => [`k${i}`, 'v'.repeat(Math.min(15_000, SESSION_BYTES - i * 15_000))])
 const SCRIPT = process.env.PROFILE_APP === 'floor' ? 'bench/peers/floor.ts' : 'server/main.ts'
 const SECRET = 'bench-secret-that-is-long-enough-0123456789'
 const root = fileURLToPath(new URL('../', import.meta.url))
@@ -70,8 +73,11 @@ for (let i = 0; i < 32; i++) {
   // Ours hands out its cookie and token with the page; the floor, its cookie on the first write.
   const page = await fetch(url)
   const visitor = { cookie: page.headers.getSetCookie()[0]?.split(';')[0] ?? '', csrf: csrfToken(await page.text(), { optional: true }) ?? '' }
-  const stored = await fetch(url, { method: 'POST', redirect: 'manual', headers: { cookie: visitor.cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: visitor.csrf, action: 'set', key: 'name', val: 'Ada' }) })
-  visitor.cookie = stored.headers.getSetCookie()[0]?.split(';')[0] ?? visitor.cookie
+  for (const [key, val] of FIELDS) {
+    const stored = await fetch(url, { method: 'POST', redirect: 'manual', headers: { cookie: visitor.cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: visitor.csrf, action: 'set', key, val }) })
+    if (stored.status !== 303) throw new Error(`setting ${key}: ${stored.status}`)
+    visitor.cookie = stored.headers.getSetCookie()[0]?.split(';')[0] ?? visitor.cookie
+  }
   visitors.push(visitor)
 }
 await load(url, ROUTE, visitors, { amount: 2000, connections: 32 }) // warm-up, not counted

@@ -18,6 +18,15 @@ export type StoreMode = 'set' | 'add' | 'replace' | 'append' | 'prepend'
 
 const MODE_LETTER: Record<StoreMode, string> = { set: 'S', add: 'E', replace: 'R', append: 'A', prepend: 'P' }
 const CRLF = Buffer.from('\r\n')
+/** A value this long or longer is written as it is, beside its command line, not copied after it. */
+const COPY_LIMIT = 16 * 1024
+
+/**
+ * A request as the buffers to write, in order: one for most, three (line, value, CRLF) for a
+ * large value, so that the value is not copied (a fresh allocation costs ~100 µs for 60 KB); the
+ * connection writes them in one syscall.
+ */
+export type WireRequest = readonly Buffer[]
 
 export interface MetaResponse {
   /** Two-letter status (VA, HD, EN, NF, NS, EX, MN), `END`/`STAT` for stats, or an error word. */
@@ -29,15 +38,11 @@ export interface MetaResponse {
   text?: string
 }
 
-function line (parts: Array<string | Buffer>, data?: Buffer): Buffer {
-  const chunks: Buffer[] = []
-  parts.forEach((part, i) => {
-    if (i > 0) chunks.push(Buffer.from(' '))
-    chunks.push(typeof part === 'string' ? Buffer.from(part, 'latin1') : part)
-  })
-  chunks.push(CRLF)
-  if (data) chunks.push(data, CRLF)
-  return Buffer.concat(chunks)
+/** A command line of `parts` (a key as its bytes: latin1 maps each byte to one character and back), then `data` if any. */
+function line (parts: Array<string | Buffer>, data?: Buffer): WireRequest {
+  const head = Buffer.from(`${parts.map((part) => typeof part === 'string' ? part : part.toString('latin1')).join(' ')}\r\n`, 'latin1')
+  if (!data) return [head]
+  return data.length < COPY_LIMIT ? [Buffer.concat([head, data, CRLF])] : [head, data, CRLF]
 }
 
 function common (quiet: boolean | undefined, opaque: number | undefined): string[] {
@@ -55,14 +60,14 @@ export interface GetOptions {
 }
 
 /** `mg`: the value, its CAS token and client flags. */
-export function getRequest (key: Buffer, { touchTtl, quiet, opaque }: GetOptions = {}): Buffer {
+export function getRequest (key: Buffer, { touchTtl, quiet, opaque }: GetOptions = {}): WireRequest {
   const flags = ['v', 'c', 'f']
   if (touchTtl !== undefined) flags.push(`T${touchTtl}`)
   return line(['mg', key, ...flags, ...common(quiet, opaque)])
 }
 
 /** `mg` without `v`: only resets the expiry (touch). */
-export function touchRequest (key: Buffer, ttl: number): Buffer {
+export function touchRequest (key: Buffer, ttl: number): WireRequest {
   return line(['mg', key, `T${ttl}`])
 }
 
@@ -76,7 +81,7 @@ export interface StoreOptions {
 }
 
 /** `ms`: set / add / replace / append / prepend, optionally compare-and-swap; answers the new CAS token (`c`). */
-export function storeRequest (key: Buffer, value: Buffer, { mode, flags, ttl, cas, quiet, opaque }: StoreOptions): Buffer {
+export function storeRequest (key: Buffer, value: Buffer, { mode, flags, ttl, cas, quiet, opaque }: StoreOptions): WireRequest {
   const parts: string[] = [`M${MODE_LETTER[mode]}`, 'c']
   // Append and prepend keep the item's flags and expiry: memcached ignores F and T for them.
   if (mode !== 'append' && mode !== 'prepend') parts.push(`F${flags ?? 0}`, `T${ttl ?? 0}`)
@@ -85,24 +90,24 @@ export function storeRequest (key: Buffer, value: Buffer, { mode, flags, ttl, ca
 }
 
 /** `md`, only if the item is still at version `cas` when one is given. */
-export function deleteRequest (key: Buffer, { cas, quiet, opaque }: { cas?: bigint, quiet?: boolean, opaque?: number } = {}): Buffer {
+export function deleteRequest (key: Buffer, { cas, quiet, opaque }: { cas?: bigint, quiet?: boolean, opaque?: number } = {}): WireRequest {
   return line(['md', key, ...(cas === undefined ? [] : [`C${cas}`]), ...common(quiet, opaque)])
 }
 
 /** `ma`: incr or decr by a 64-bit delta; answers the new value. Fails (NF) when the key is missing. */
-export function arithmeticRequest (key: Buffer, direction: 'incr' | 'decr', delta: bigint): Buffer {
+export function arithmeticRequest (key: Buffer, direction: 'incr' | 'decr', delta: bigint): WireRequest {
   return line(['ma', key, `M${direction === 'incr' ? 'I' : 'D'}`, `D${delta}`, 'v'])
 }
 
-export function noopRequest (): Buffer {
+export function noopRequest (): WireRequest {
   return line(['mn'])
 }
 
-export function statsRequest (): Buffer {
+export function statsRequest (): WireRequest {
   return line(['stats'])
 }
 
-export function versionRequest (): Buffer {
+export function versionRequest (): WireRequest {
   return line(['version'])
 }
 
@@ -160,7 +165,7 @@ export class ResponseParser {
       if (this.#pending) {
         const { response, size } = this.#pending
         if (this.#buffer.length < size + 2) break
-        response.value = Buffer.from(this.#buffer.subarray(0, size))
+        response.value = detached(this.#buffer.subarray(0, size))
         this.#buffer = this.#buffer.subarray(size + 2)
         this.#pending = null
         out.push(response)
@@ -185,6 +190,15 @@ export class ResponseParser {
     }
     return out
   }
+}
+
+/**
+ * A value as its own bytes where it is a small part of the chunk it came in (keeping it must not
+ * keep the chunk and the other answers in it), a view of the chunk otherwise: copying a large
+ * value costs a fresh allocation each time (about 100 µs for 60 KB, far more than parsing it).
+ */
+function detached (value: Buffer): Buffer {
+  return value.length * 2 < value.buffer.byteLength ? Buffer.from(value) : value
 }
 
 function parseLine (text: string): MetaResponse {

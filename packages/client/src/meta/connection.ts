@@ -9,7 +9,7 @@
 // connection was not yet up (then the request certainly was not applied).
 import { connect as connectTcp, isIP, type Socket } from 'node:net'
 import { connect as connectTls, type ConnectionOptions } from 'node:tls'
-import { ResponseParser, type MetaResponse } from './codec.ts'
+import { ResponseParser, type MetaResponse, type WireRequest } from './codec.ts'
 import { startDeadline, type Deadline } from '../deadline.ts'
 import { ClientClosedError, NodeDownError, ProtocolError, TimeoutError } from '../errors.ts'
 
@@ -57,7 +57,7 @@ export class MetaConnection {
   }
 
   /** Writes `request` and resolves with its answers once `done` says they are complete. */
-  send (request: Buffer, done: Completion = untilOne): Promise<MetaResponse[]> {
+  send (request: WireRequest, done: Completion = untilOne): Promise<MetaResponse[]> {
     if (this.#closed) return Promise.reject(new ClientClosedError(this.label, false))
     const socket = this.#socket ?? this.#open()
     const { timeoutMs } = this.#options
@@ -67,7 +67,7 @@ export class MetaConnection {
       })
       this.#queue.push({ received: [], done, resolve, reject, deadline })
       this.#cork(socket)
-      socket.write(request)
+      for (const part of request) socket.write(part)
     })
   }
 

@@ -1,7 +1,7 @@
 // The meta transport: each of the client's commands for one node as a meta request (or a quiet
 // batch closed by `mn`, one round trip) and the answer read into the outcome the client names.
 import type { ConnectionOptions } from 'node:tls'
-import { arithmeticRequest, casOf, deleteRequest, getRequest, noopRequest, statsRequest, storeRequest, touchRequest, versionRequest, type MetaResponse } from './codec.ts'
+import { arithmeticRequest, casOf, deleteRequest, getRequest, noopRequest, statsRequest, storeRequest, touchRequest, versionRequest, type MetaResponse, type WireRequest } from './codec.ts'
 import { MetaConnection, untilEnd, untilNoop } from './connection.ts'
 import { ServerError, type ServerErrorStatus } from '../errors.ts'
 import { casBytes, type DeleteOutcome, type Item, type NodeTransport, type StoreMode, type StoreOutcome, type StoreResult, type TransportFactory } from '../transport.ts'
@@ -45,7 +45,7 @@ export class MetaTransport implements NodeTransport {
     this.#connection = new MetaConnection(options)
   }
 
-  async #one (request: Buffer): Promise<MetaResponse> {
+  async #one (request: WireRequest): Promise<MetaResponse> {
     const [response] = await this.#connection.send(request)
     return response!
   }
@@ -137,8 +137,8 @@ export class MetaTransport implements NodeTransport {
   }
 
   /** Quiet requests then `mn`: the answers that were not suppressed, without the closing MN. */
-  async #batch (requests: Buffer[]): Promise<MetaResponse[]> {
-    const responses = await this.#connection.send(Buffer.concat([...requests, noopRequest()]), untilNoop)
+  async #batch (requests: WireRequest[]): Promise<MetaResponse[]> {
+    const responses = await this.#connection.send([...requests.flat(), ...noopRequest()], untilNoop)
     return responses.slice(0, -1)
   }
 }

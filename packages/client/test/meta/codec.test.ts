@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import { arithmeticRequest, casOf, deleteRequest, getRequest, noopRequest, ResponseParser, storeRequest, touchRequest } from '../../src/meta/codec.ts'
 
 const key = Buffer.from('k')
-const text = (buf: Buffer) => buf.toString('latin1')
+const text = (request: readonly Buffer[]) => Buffer.concat(request).toString('latin1')
 
 test('requests are meta command lines', () => {
   assert.equal(text(getRequest(key)), 'mg k v c f\r\n')
@@ -24,7 +24,7 @@ test('requests are meta command lines', () => {
 })
 
 test('a key is sent as its UTF-8 bytes', () => {
-  assert.deepEqual([...getRequest(Buffer.from('é'))].slice(3, 5), [0xc3, 0xa9])
+  assert.deepEqual([...Buffer.concat(getRequest(Buffer.from('é')))].slice(3, 5), [0xc3, 0xa9])
 })
 
 test('answers are cut out of the stream whatever the chunking, values included', () => {
@@ -58,10 +58,28 @@ test('a large value arriving in many chunks is whole, and so is the answer after
   assert.equal(parser.bufferedBytes, 0)
 })
 
+test('a small value is its own bytes, not a view that would keep the large chunk it came in', () => {
+  const chunk = Buffer.concat([Buffer.from('VA 2 f16\r\nhi\r\n'), Buffer.from(`VA 40000 f16\r\n${'x'.repeat(40_000)}\r\n`)])
+  const [small, large] = new ResponseParser().push(chunk)
+  assert.equal(small!.value!.toString(), 'hi')
+  assert.notEqual(small!.value!.buffer, chunk.buffer, 'detached from the 40 KB chunk')
+  assert.equal(large!.value!.length, 40_000)
+  assert.equal(large!.value!.buffer, chunk.buffer, 'a large value is a view of its chunk: no copy')
+})
+
 test('errors keep their message; an endless line is refused', () => {
   const parser = new ResponseParser()
   const [error] = parser.push(Buffer.from('CLIENT_ERROR bad data chunk\r\n'))
   assert.equal(error!.code, 'CLIENT_ERROR')
   assert.equal(error!.text, 'bad data chunk')
   assert.throws(() => new ResponseParser().push(Buffer.alloc(10_000, 0x41)), /longer than/)
+})
+
+test('a large value is written beside its command line, not copied into one buffer', () => {
+  const value = Buffer.alloc(20_000, 0x61)
+  const request = storeRequest(key, value, { mode: 'set', flags: 16, ttl: 60 })
+  assert.equal(request.length, 3)
+  assert.equal(request[1], value, 'the value itself')
+  assert.equal(text(request), `ms k 20000 MS c F16 T60\r\n${'a'.repeat(20_000)}\r\n`)
+  assert.equal(storeRequest(key, Buffer.from('small'), { mode: 'set' }).length, 1, 'a small one rides in one buffer')
 })
