@@ -127,7 +127,7 @@ export class SessionStore {
     const current = this.#current(chain, reads)
     publishRead(this, current, reads, this.#copies)
     if (current === 'ended') return undefined
-    if (current) return this.#state(id, current, reads)
+    if (current) return this.#state(id, current, reads, chain)
     return this.#fromChain(id, chain, targets)
   }
 
@@ -142,14 +142,15 @@ export class SessionStore {
     const current = this.#current(chain, reads)
     publishRead(this, current, reads, this.#copies)
     if (current === 'ended' || current === undefined) return current
-    return this.#state(id, current, reads)
+    return this.#state(id, current, reads, chain)
   }
 
   /** Stores a session under a new id; undefined if the id is taken (then pick another). */
   async create (id: string, data: SessionData = new Map()): Promise<StoredSession | undefined> {
     const bytes = this.#encodeWithinLimits(data)
     const version = nextVersion(0)
-    const writes = await Promise.all(this.targets(id).map((node, position) => writeCopy(this.#client, node, id, bytes, flagsFor(version), this.#ttlAt(position), null)))
+    const chain = this.#client.routeChain(id)
+    const writes = await Promise.all(this.#targetsIn(chain).map((node) => writeCopy(this.#client, node, id, bytes, flagsFor(version), this.#ttlAt(node, chain), null)))
     if (allFailed(writes)) throw firstError(writes)
     if (writes.some((write) => write.outcome === 'conflict')) return undefined
     publishWrite(this, true, 1, writes, bytes.length)
@@ -170,8 +171,9 @@ export class SessionStore {
       const bytes = this.#encodeWithinLimits(next)
       const version = state.copies ? nextVersion(state.copies.version) : nextVersion(0)
       const tokens = state.copies?.tokens
-      const writes = await Promise.all(this.targets(id).map((node, position) =>
-        writeCopy(this.#client, node, id, bytes, flagsFor(version), this.#ttlAt(position), tokens?.get(node) ?? null)))
+      const chain = this.#client.routeChain(id)
+      const writes = await Promise.all(this.#targetsIn(chain).map((node) =>
+        writeCopy(this.#client, node, id, bytes, flagsFor(version), this.#ttlAt(node, chain), tokens?.get(node) ?? null)))
       if (allFailed(writes)) {
         // Nothing was applied (no connection): write where the id's copies are now. Otherwise the
         // outcome is unknown and the write is not repeated.
@@ -227,7 +229,7 @@ export class SessionStore {
     const chain = this.#client.routeChain(id)
     for (let attempt = 0; ; attempt++) {
       const targets = this.#targetsIn(chain)
-      const reads = await Promise.all(targets.map((node, position) => readCopy(this.#client, node, id, touchTtl && this.#ttlAt(position))))
+      const reads = await Promise.all(targets.map((node) => readCopy(this.#client, node, id, touchTtl && this.#ttlAt(node, chain))))
       const failed = reads.filter((read) => read.state === 'unreachable')
       if (failed.length < reads.length) return { reads, targets, chain }
       if (attempt >= this.#client.nodes.length) throw failed[0]!.error
@@ -241,20 +243,22 @@ export class SessionStore {
     // Ended, or gone from every copy (expired or evicted between our read and write): never
     // written back under this id.
     if (current === 'ended' || current === undefined) throw new SessionGoneError()
-    return this.#state(id, current, reads)
+    return this.#state(id, current, reads, chain)
   }
 
   /**
-   * The expiry of the copy at `position` among the targets: the idle TTL at home, two seconds less
-   * on the copy, so the copy always expires first. Each memcached process ticks its clock once a
-   * second, in a phase of its own, so two expiries set at the same moment on two nodes can land up
-   * to a second apart in either order; a one-second margin could let the copy outlive home. With
-   * two, a record missing at home while its copy is there was lost (a restart, an eviction), never
-   * idle expired, and bringing it back is right; a copy missing while home holds the record is
-   * rewritten from home, which has not expired either.
+   * The expiry of a copy on `node`: the idle TTL at the id's home (the chain's first node), two
+   * seconds less anywhere else, also while the pair has slid past a node that is down, so a copy
+   * never outlives home's last touch. Each memcached process ticks its clock once a second, in a
+   * phase of its own, so two expiries set at the same moment on two nodes can land up to a second
+   * apart in either order; a one-second margin could let the copy outlive home. With two, a
+   * record missing at home while its copy is there was lost (a restart, an eviction) or missed the
+   * latest views while home was down, never idle expired, and bringing it back is right; a copy
+   * missing while home holds the record is rewritten from home, which has not expired either.
+   * Nothing outlives the idle TTL after the last view in any case: every expiry is at most it.
    */
-  #ttlAt (position: number): number {
-    return position === 0 ? this.#ttl : this.#ttl - COPY_TTL_MARGIN_SECONDS
+  #ttlAt (node: number, chain: readonly number[]): number {
+    return node === chain[0] ? this.#ttl : this.#ttl - COPY_TTL_MARGIN_SECONDS
   }
 
   /** The current record of `reads`; the chain's first node is the id's home. */
@@ -263,7 +267,7 @@ export class SessionStore {
   }
 
   /** The state of a record read at `reads`, rewriting in the background the copies that lag. */
-  #state (id: string, current: CurrentRecord, reads: readonly CopyRead[]): StoredSession {
+  #state (id: string, current: CurrentRecord, reads: readonly CopyRead[], chain: readonly number[]): StoredSession {
     const tokens = new Map<number, Buffer | null>()
     for (const read of reads) {
       if (read.state === 'found') tokens.set(read.node, read.cas)
@@ -275,7 +279,7 @@ export class SessionStore {
     if (behind.length > 0) {
       const flags = flagsFor(current.version)
       copies.repairing = Promise.all(behind.map(async (read) => {
-        const ttl = this.#ttlAt(reads.indexOf(read))
+        const ttl = this.#ttlAt(read.node, chain)
         const write = await writeCopy(this.#client, read.node, id, current.bytes, flags, ttl, read.state === 'found' ? read.cas : null)
         if (write.outcome === 'stored') tokens.set(read.node, write.cas)
         publishRepair(this, 'lagging', write.outcome)
@@ -297,7 +301,7 @@ export class SessionStore {
     const reads = await Promise.all(others.map((node) => readCopy(this.#client, node, id)))
     const current = this.#current(chain, reads)
     if (current === 'ended' || current === undefined) return undefined
-    const writes = await Promise.all(targets.map((node, position) => writeCopy(this.#client, node, id, current.bytes, flagsFor(current.version), this.#ttlAt(position), null)))
+    const writes = await Promise.all(targets.map((node) => writeCopy(this.#client, node, id, current.bytes, flagsFor(current.version), this.#ttlAt(node, chain), null)))
     // Something got there first: what the copies hold now stands.
     for (const write of writes) publishRepair(this, 'moved', write.outcome)
     if (writes.some((write) => write.outcome === 'conflict') || !writes.some((write) => write.outcome === 'stored')) {

@@ -1,7 +1,9 @@
 // SessionStore on its own, against a real node: what happens when every compare-and-swap loses.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { makeClient, startCluster } from '../../../test/support/nodes.ts'
+import { once } from 'node:events'
+import { connect } from 'node:net'
+import { makeClient, PROTOCOL, startCluster } from '../../../test/support/nodes.ts'
 import { countRoundTrips } from '../../../test/support/round-trips.ts'
 import { SessionStore } from '../src/store.ts'
 import { SessionConflictError, SessionGoneError } from '../src/errors.ts'
@@ -151,4 +153,38 @@ test('the idle TTL leaves room for the copy to expire two seconds before home', 
   assert.equal(new SessionStore(mc, { ttlSeconds: 3, limits: DEFAULT_LIMITS }).copies, 2)
   // One copy has no second expiry to keep apart.
   assert.equal(new SessionStore(mc, { ttlSeconds: 1, limits: DEFAULT_LIMITS, replicas: 0 }).copies, 1)
+})
+
+/** What memcached says is left of `key`'s expiry on the node at `port` (meta `mg <key> t`), in seconds. */
+async function ttlLeft (port: number, key: string): Promise<number> {
+  const socket = connect(port, '127.0.0.1')
+  await once(socket, 'connect')
+  socket.write(`mg ${key} t\r\n`)
+  const [answer] = await once(socket, 'data') as [Buffer]
+  socket.destroy()
+  return Number(/^HD t(-?\d+)/.exec(answer.toString('latin1'))![1])
+}
+
+const plainMeta = PROTOCOL === 'meta' && process.env.MEMCACHED_TLS !== 'on'
+test('home keeps the idle TTL, every other copy two seconds less, also while the pair has slid past a node that is down', { skip: plainMeta ? false : 'reads the TTL with a plain-text meta request' }, async (t) => {
+  const cluster = await startCluster(t)
+  const mc = makeClient(t, cluster)
+  const store = new SessionStore(mc, { ttlSeconds: 600, limits: DEFAULT_LIMITS })
+  let id = newSessionId()
+  while (mc.routeChain(id).length < 3) id = newSessionId()
+  const [home, copy, next] = mc.routeChain(id) as [number, number, number]
+  const port = (node: number) => cluster.servers[node]!.port
+  const created = (await store.create(id))!
+  assert.ok(await ttlLeft(port(home), id) >= 599, 'home: the idle TTL')
+  assert.ok(await ttlLeft(port(copy), id) <= 598, 'the copy: two seconds less')
+
+  // Home down: the pair slides to the next two nodes, neither of them home.
+  await cluster.nodes[home]!.stop('SIGKILL')
+  mc.nodes[home]!.markDown('stopped by the test')
+  const written = await store.update(id, created, (data) => { data.set('k', 'v'); return true })
+  assert.ok(written.written)
+  for (const node of [copy, next]) assert.ok(await ttlLeft(port(node), id) <= 598, `node ${node}, not home: two seconds less`)
+  const loaded = (await store.load(id))!
+  assert.deepEqual(Object.fromEntries(loaded.data), { k: 'v' })
+  for (const node of [copy, next]) assert.ok(await ttlLeft(port(node), id) <= 598, `node ${node} after a read's touch`)
 })
