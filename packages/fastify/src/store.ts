@@ -104,8 +104,8 @@ export class SessionStore {
   }
 
   /**
-   * The nodes that hold `id`'s copies now: the first live nodes of its route chain (home first).
-   * Throws NodeDownError when no node of the chain is up.
+   * The nodes that hold `id`'s copies now: the first live nodes of its route chain (home first);
+   * when none is up, its first nodes all the same (see #targetsIn).
    */
   targets (id: string): number[] {
     return this.#targetsIn(this.#client.routeChain(id))
@@ -113,8 +113,12 @@ export class SessionStore {
 
   #targetsIn (chain: readonly number[]): number[] {
     const live = chain.filter((index) => this.#client.nodes[index]!.up)
-    if (live.length === 0) throw new NodeDownError(null)
-    return live.slice(0, this.#copies)
+    if (live.length > 0) return live.slice(0, this.#copies)
+    // Every node of the chain is down in this instance's eyes (a chain can be two nodes long):
+    // ask its first ones anyway. One whose connection was refused or closed is tried at once and
+    // may be back before its probe noticed; a hung one fails at once (node.ts). Either way no
+    // deadline is spent.
+    return chain.slice(0, this.#copies)
   }
 
   /**
