@@ -194,7 +194,7 @@ test('a chain of two nodes, one dead and the other taken for down by this instan
   const writer = makeClient(t, cluster)
   const reader = makeClient(t, cluster)
   const [store, other] = [writer, reader].map((mc) => new SessionStore(mc, { ttlSeconds: 60, limits: DEFAULT_LIMITS }))
-  // About one id in twenty visits only two nodes in python-memcached's ten re-hash steps.
+  // About one id in thirty visits only two nodes in python-memcached's ten re-hash steps (3.4% of 100,000 random ids).
   let id = newSessionId()
   while (writer.routeChain(id).length !== 2) id = newSessionId()
   const [home, copy] = writer.routeChain(id) as [number, number]
