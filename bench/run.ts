@@ -1,8 +1,8 @@
 // `npm run bench`: our app and the alternatives on the same four local memcached nodes, measured
 // one after another in one run, alternating rounds; prints medians, spreads and ratios.
 // Settings: BENCH_SECONDS (per measurement, 5), BENCH_ROUNDS (3), BENCH_LEAK_REQUESTS (100000),
-// BENCH_APPS (a comma-separated subset of the names below, e.g. `ours (meta),floor`; the floor is
-// always run, the ratios need it).
+// BENCH_APPS (a subset of the names below, separated by `;` since names hold commas, e.g.
+// `ours (meta);ours (meta, one copy)`; the floor is always run, the ratios need it).
 import { spawn, type ChildProcess } from 'node:child_process'
 import { cpus } from 'node:os'
 import { fileURLToPath } from 'node:url'
@@ -48,7 +48,7 @@ const APPS: Array<Pick<App, 'name' | 'script' | 'env'>> = [
   { name: 'express-session', script: 'bench/peers/express-session.ts', env: {} }
 ]
 
-const chosen = process.env.BENCH_APPS?.split(',').map((name) => name.trim())
+const chosen = process.env.BENCH_APPS?.split(';').map((name) => name.trim())
 const RUN = chosen ? APPS.filter((app) => app.name === 'floor' || chosen.includes(app.name)) : APPS
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
