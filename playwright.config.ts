@@ -31,6 +31,7 @@ export default defineConfig({
       HOST: '127.0.0.1',
       COOKIE_SECRET: 'e2e-secret-that-is-long-enough-0123456789',
       LOG_LEVEL: 'warn',
+      METRICS_PORT: '0',
       // Every spec runs from 127.0.0.1: a limit well above what they use together.
       PLAYGROUND_KEYS_PER_MINUTE: '2000',
       SESSION_WRITES_PER_MINUTE: '0',

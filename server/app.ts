@@ -18,6 +18,7 @@ import playgroundRoutes from './routes/playground.ts'
 import startRoutes from './routes/start.ts'
 import chaptersPlugin from './chapters.ts'
 import playgroundPool from './playground/pool.ts'
+import metricsPlugin from './plugins/metrics.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -53,6 +54,8 @@ export async function buildApp (config: Config, logger: FastifyServerOptions['lo
   // The app's own decorators.
   await app.register(memcachePlugin)
   await app.register(playgroundPool)
+  // Before the routes, so that its onResponse hook times every one of them.
+  await app.register(metricsPlugin)
   // @memcache-session/fastify with this app's config (it registers @fastify/cookie), and the budgets.
   await app.register(sessionPlugin)
   await app.register(csrfPlugin)

@@ -48,6 +48,9 @@ export interface Config {
   sessionNewPerMinute: number
   /** Set when COOKIE_SECRET was missing outside production: the server warns at start. */
   usingDevSecret: boolean
+  /** Where /metrics is served (a server of its own, off the public port); null: no metrics (METRICS_PORT=off); 0: any free port. */
+  metricsPort: number | null
+  metricsHost: string
 }
 
 export type { MemcachedProtocol }
@@ -73,6 +76,8 @@ export const LOCAL_WEIGHTS = [4, 3, 1, 2]
 export const DEFAULT_LOCAL_PORTS = [11211, 11212, 11213, 11214, 11215, 11216, 11217, 11218]
 /** Memory of the playground's local nodes per unit of weight: 16/12/4/8 MB, small as a lesson needs. */
 export const LOCAL_PLAYGROUND_MEMORY_PER_WEIGHT_MB = 4
+/** Prometheus's registered default port for exporters of OpenTelemetry's kind (and the one the OTel SDK's Prometheus exporter takes). */
+export const DEFAULT_METRICS_PORT = 9464
 
 export class ConfigError extends Error {
   override name = 'ConfigError'
@@ -190,6 +195,9 @@ export function loadConfig (env: Env = process.env): LoadedConfig {
     }
   }
 
+  const metricsText = env.METRICS_PORT?.trim()
+  const metricsPort = metricsText === 'off' ? null : integer('METRICS_PORT', DEFAULT_METRICS_PORT, 0, 65535)
+
   const trustProxy = parseTrustProxy(env.TRUST_PROXY)
   if (trustProxy.problem) problems.push(trustProxy.problem)
 
@@ -222,7 +230,9 @@ export function loadConfig (env: Env = process.env): LoadedConfig {
     playgroundMaxTtlSeconds: integer('PLAYGROUND_MAX_TTL_SECONDS', 3600, 1, 30 * 24 * 3600),
     sessionWritesPerMinute: integer('SESSION_WRITES_PER_MINUTE', 60, 0, 1_000_000),
     sessionNewPerMinute: integer('SESSION_NEW_PER_MINUTE', 10, 0, 1_000_000),
-    usingDevSecret
+    usingDevSecret,
+    metricsPort,
+    metricsHost: env.METRICS_HOST?.trim() || env.HOST?.trim() || '0.0.0.0'
   }
   if (config.memcachedProbeMaxMs < config.memcachedProbeMinMs) {
     problems.push(`MEMCACHED_PROBE_MAX_MS (${config.memcachedProbeMaxMs}) must not be below MEMCACHED_PROBE_MIN_MS (${config.memcachedProbeMinMs})`)

@@ -3,8 +3,9 @@
 // is set, so that the playground cannot evict sessions), builds the app, listens, and on SIGTERM/SIGINT stops accepting, finishes in-flight
 // requests, closes memcached connections (and the local nodes it started) and exits 0.
 import closeWithGrace from 'close-with-grace'
+import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.ts'
-import { ConfigError, LOCAL_PLAYGROUND_MEMORY_PER_WEIGHT_MB, loadConfig, resolveConfig, type LoadedConfig } from './config.ts'
+import { type Config, ConfigError, LOCAL_PLAYGROUND_MEMORY_PER_WEIGHT_MB, loadConfig, resolveConfig, type LoadedConfig } from './config.ts'
 import { localCluster, protocolFlags, type LocalCluster } from '../tools/local-cluster.ts'
 
 async function main (): Promise<void> {
@@ -59,6 +60,21 @@ async function main (): Promise<void> {
     app.log.error({ err: error }, 'could not listen')
     await app.close()
     process.exit(1)
+  }
+  await listenForScrapes(app, config)
+}
+
+/**
+ * /metrics on METRICS_PORT. A port that cannot be had is said loudly and the app serves on: a
+ * scrape address must not take the sessions down (Prometheus reports the target missing).
+ */
+async function listenForScrapes (app: FastifyInstance, config: Config): Promise<void> {
+  if (!app.metrics || config.metricsPort === null) return
+  try {
+    const address = await app.metrics.server.listen({ port: config.metricsPort, host: config.metricsHost })
+    app.log.info(`metrics on ${address}/metrics`)
+  } catch (error) {
+    app.log.error({ err: error }, `/metrics is not served: cannot listen on ${config.metricsHost}:${config.metricsPort} (METRICS_PORT)`)
   }
 }
 

@@ -119,3 +119,13 @@ test('resolveConfig: the app gets servers, never null', () => {
   assert.equal('localNodes' in local, false)
   assert.deepEqual(resolveConfig(loadConfig({ MEMCACHED_SERVERS: 'a:1:2' })).memcachedServers, [{ host: 'a', port: 1, weight: 2 }])
 })
+
+test('METRICS_PORT: 9464 by default, any port, 0 for a free one, off for none; METRICS_HOST defaults to HOST', () => {
+  assert.equal(loadConfig({}).metricsPort, 9464)
+  assert.equal(loadConfig({ METRICS_PORT: '9100' }).metricsPort, 9100)
+  assert.equal(loadConfig({ METRICS_PORT: '0' }).metricsPort, 0)
+  assert.equal(loadConfig({ METRICS_PORT: 'off' }).metricsPort, null)
+  assert.equal(loadConfig({ HOST: '127.0.0.1' }).metricsHost, '127.0.0.1')
+  assert.equal(loadConfig({ HOST: '127.0.0.1', METRICS_HOST: '10.0.0.5' }).metricsHost, '10.0.0.5')
+  assert.throws(() => loadConfig({ METRICS_PORT: 'on' }), /METRICS_PORT must be a whole number from 0 to 65535/)
+})

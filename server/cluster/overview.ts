@@ -8,6 +8,8 @@
 import { randomBytes } from 'node:crypto'
 import { crc32 } from 'node:zlib'
 import type { MemcacheClient } from '@memcache-session/client'
+import { nodeHealth } from '../observability/node-health.ts'
+import type { NodeTraffic } from '../observability/node-traffic.ts'
 
 export const SAMPLE_KEYS = 10_000
 export const STATS_MAX_AGE_MS = 1_000
@@ -25,8 +27,14 @@ export interface NodeOverview {
   expectedShare: number
   /** The share of the sample routed here now (0 while the node is down). */
   sampleShare: number
+  /** The client's node health (observability/node-health.ts), as /readyz and /metrics read it. */
   up: boolean
   error: string | null
+  /** Since when it is down, and when the client probes it next (ms since the epoch); null while up (and nextProbeAt while a probe is on its way). */
+  downSince: number | null
+  nextProbeAt: number | null
+  /** This process's round trips to the node lately (observability/node-traffic.ts); null with METRICS_PORT=off. */
+  traffic: NodeTraffic | null
   version: string | null
   uptimeSeconds: number | null
   items: number | null
@@ -69,7 +77,10 @@ export function sampleShares (client: MemcacheClient, count = SAMPLE_KEYS): numb
 
 type NodeStats = { stats: Record<string, string>, error: null } | { stats: null, error: string }
 
-async function fetchOverview (client: MemcacheClient, sample: (live: string) => number[]): Promise<{ overview: ClusterOverview, live: string }> {
+/** The figures of this process's round trips to each node, or null when nobody counts them. */
+export type TrafficSource = () => NodeTraffic[] | null
+
+async function fetchOverview (client: MemcacheClient, sample: (live: string) => number[], traffic: TrafficSource): Promise<{ overview: ClusterOverview, live: string }> {
   const fetchedAt = Date.now()
   const totalWeight = client.nodes.reduce((sum, n) => sum + n.address.weight, 0)
   // Ask every node first: a node that fails is marked dead, and the sample then routes around it.
@@ -79,6 +90,8 @@ async function fetchOverview (client: MemcacheClient, sample: (live: string) => 
   )))
   const live = liveNodes(client)
   const shares = sample(live)
+  const health = nodeHealth(client)
+  const figures = traffic()
   const overview: ClusterOverview = {
     hashing: client.hashing,
     sampleKeys: SAMPLE_KEYS,
@@ -94,8 +107,11 @@ async function fetchOverview (client: MemcacheClient, sample: (live: string) => 
         weight: node.address.weight,
         expectedShare: node.address.weight / totalWeight,
         sampleShare: shares[index]!,
-        up: s !== null,
-        error: stats[index]!.error,
+        up: health[index]!.up,
+        error: health[index]!.error ?? stats[index]!.error,
+        downSince: health[index]!.downSince,
+        nextProbeAt: health[index]!.nextProbeAt,
+        traffic: figures?.[index] ?? null,
         version: s?.version ?? null,
         uptimeSeconds: numberOr(s?.uptime),
         items: numberOr(s?.curr_items),
@@ -115,7 +131,7 @@ export interface OverviewSource {
   get (): Promise<ClusterOverview>
 }
 
-export function overviewSource (client: MemcacheClient, { statsMaxAgeMs = STATS_MAX_AGE_MS, sampleKeys = SAMPLE_KEYS } = {}): OverviewSource {
+export function overviewSource (client: MemcacheClient, { statsMaxAgeMs = STATS_MAX_AGE_MS, sampleKeys = SAMPLE_KEYS, traffic = (() => null) as TrafficSource } = {}): OverviewSource {
   const samples = new Map<string, number[]>()
   function sample (live: string): number[] {
     let shares = samples.get(live)
@@ -136,7 +152,7 @@ export function overviewSource (client: MemcacheClient, { statsMaxAgeMs = STATS_
       if (cached && now - cached.overview.fetchedAt < statsMaxAgeMs && liveNodes(client) === cached.live) {
         return Promise.resolve(cached.overview)
       }
-      inFlight = fetchOverview(client, sample).then((result) => {
+      inFlight = fetchOverview(client, sample, traffic).then((result) => {
         cached = result
         return result.overview
       }).finally(() => { inFlight = null })

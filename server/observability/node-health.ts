@@ -10,7 +10,7 @@ export interface NodeHealth {
   error: string | null
   /** Since when it is down (ms since the epoch); null while up. */
   downSince: number | null
-  /** When the client probes it next (ms since the epoch); null while up or between probes. */
+  /** When the client probes it next (ms since the epoch); null while up, and while a probe is on its way. */
   nextProbeAt: number | null
 }
 

@@ -66,9 +66,11 @@ interface Lookup {
 }
 
 export default async function clusterRoutes (app: FastifyInstance) {
-  const sessions: PoolView = { name: 'sessions', title: 'The session cluster', idPrefix: '', client: app.memcache, overviews: overviewSource(app.memcache) }
+  // Requests per second and p99 per node from this process's metrics (none with METRICS_PORT=off).
+  const traffic = (pool: string, client: MemcacheClient) => () => app.metrics?.traffic.of(pool, client) ?? null
+  const sessions: PoolView = { name: 'sessions', title: 'The session cluster', idPrefix: '', client: app.memcache, overviews: overviewSource(app.memcache, { traffic: traffic('sessions', app.memcache) }) }
   const own = app.playgroundPool && !app.playgroundPool.shared ? app.playgroundPool.a : null
-  const playground: PoolView | null = own && { name: 'playground', title: 'The playground\'s pool', idPrefix: 'pg-', client: own, overviews: overviewSource(own) }
+  const playground: PoolView | null = own && { name: 'playground', title: 'The playground\'s pool', idPrefix: 'pg-', client: own, overviews: overviewSource(own, { traffic: traffic('playground', own) }) }
   const pools = playground ? [sessions, playground] : [sessions]
 
   // One overview serves every request for up to a second: so do its charts.

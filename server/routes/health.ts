@@ -20,9 +20,12 @@ export function readiness (health: NodeHealth[]): Readiness {
 }
 
 export default async function healthRoutes (app: FastifyInstance) {
-  let stop: (() => void) | null = null
-  app.addHook('onReady', async function startNodeHeartbeat () { stop = startHeartbeat(app.memcache) })
-  app.addHook('onClose', async function stopNodeHeartbeat () { stop?.() })
+  // The session cluster's, and the playground's own pool's (the cluster page shows both).
+  const pg = app.playgroundPool
+  const clients = pg && !pg.shared ? [app.memcache, pg.a] : [app.memcache]
+  let stops: Array<() => void> = []
+  app.addHook('onReady', async function startNodeHeartbeat () { stops = clients.map((client) => startHeartbeat(client)) })
+  app.addHook('onClose', async function stopNodeHeartbeat () { for (const stop of stops) stop() })
 
   app.get('/healthz', async function healthz () {
     return { ok: true }

@@ -2,7 +2,7 @@
 // scripts/test-compose.sh): the project's own docker-compose.yml and Dockerfile, unchanged, built
 // and started; every service healthy, none as root; then, through port 9999 as a user reaches it,
 // a session write on the node python-memcached picks (its copy on the next node of the chain), a
-// playground command, /readyz; the session's home node stopped and started under the live
+// playground command, /readyz, /metrics from inside the network; the session's home node stopped and started under the live
 // session; every container stopping on its signal, and nothing left after `docker compose down`.
 // Every step is bounded in time and says what it waited for.
 // Not a *.test.ts file: `npm test` runs without a container engine.
@@ -166,6 +166,16 @@ test('/readyz sees every node', async () => {
   assert.deepEqual({ up: ready.up, total: ready.total }, { up: servers.length, total: servers.length })
 })
 
+test('/metrics answers inside the network (app:9464), not on the public port, and names no session', async () => {
+  assert.equal((await call('/metrics', {}, 404)).status, 404)
+  const text = await compose(PROJECT, ['exec', '-T', 'app', 'node', '-e', "fetch('http://127.0.0.1:9464/metrics').then((r) => r.text()).then((t) => process.stdout.write(t))"], MINUTE)
+  const nodesUp = text.split('\n').filter((line) => line.startsWith('memcached_node_up{pool="sessions"'))
+  assert.equal(nodesUp.length, servers.length, text.slice(0, 2000))
+  assert.ok(nodesUp.every((line) => line.endsWith(' 1')), nodesUp.join('\n'))
+  assert.match(text, /^session_writes_total\{kind="created"\} [1-9]/m)
+  assert.ok(!text.includes(visitor.sessionId), 'a session id in /metrics')
+})
+
 test('the session\'s home node stopped and started again: the app keeps serving', async (t: TestContext) => {
   assert.ok(chain.length > 0, 'the session and its route chain come from the step before, which failed')
   const node = chain[0]!
@@ -174,7 +184,7 @@ test('the session\'s home node stopped and started again: the app keeps serving'
   assert.equal(stopped.running, false)
   t.diagnostic(`${node} stopped: exit code ${stopped.exitCode}`)
   assert.notEqual(stopped.exitCode, 137, `${node} ignored SIGTERM and was killed`)
-  // /readyz answers from a check at most a second old (server/routes/health.ts).
+  // /readyz answers from the app's node health, which its heartbeat renews every second (server/routes/health.ts).
   await waitFor('/readyz with one node down', async () => (await readyz()).up === servers.length - 1, 30_000, async () => JSON.stringify(await readyz()))
   for (let i = 0; i < 50; i++) await visitor.page('/')
   // With a copy on the next node of the chain, losing the home node loses nothing.

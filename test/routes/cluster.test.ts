@@ -210,3 +210,47 @@ test('a playground pool of its own: /cluster shows it, and a playground key is l
   assert.equal(other.lookups[0].pool, 'sessions')
   assert.equal(other.lookup.present, null)
 })
+
+test('per node, from this process: requests per second and p99 where the traffic went, and a stopped node\'s down since and next probe', async (t) => {
+  const cluster = await startCluster(t)
+  const app = await buildTestApp(t, cluster)
+  const visitor = new Visitor(app)
+  await visitor.set('k', 'v')
+  for (let i = 0; i < 20; i++) await visitor.get()
+  const copies = app.sessions.copies(visitor.sessionId!)
+
+  const body = (await app.inject({ url: '/cluster.json' })).json()
+  for (const [index, node] of body.nodes.entries()) {
+    if (copies.includes(index)) {
+      // 21 reads and a write at least, within the 10-second window.
+      assert.ok(node.traffic.count >= 22, `node ${index}: ${JSON.stringify(node.traffic)}`)
+      assert.ok(node.traffic.perSecond >= 2.2)
+      assert.ok(node.traffic.p99Ms > 0)
+    }
+    assert.equal(node.downSince, null)
+    assert.equal(node.nextProbeAt, null)
+  }
+  const page = (await app.inject({ url: '/cluster' })).body
+  assert.match(page, new RegExp(`id="node-${copies[0]}"[^]*?from here: <span class="rate">[\\d.]+ req/s</span>, p99 <span class="p99">[\\d.]+ ms</span>`))
+
+  await cluster.nodes[2]!.stop('SIGKILL')
+  let down = body
+  await eventually(async () => {
+    down = (await app.inject({ url: '/cluster.json' })).json()
+    return down.nodes[2].up === false
+  })
+  assert.ok(down.nodes[2].downSince > 0 && down.nodes[2].downSince <= down.fetchedAt)
+  // Null while a probe is on its way (none is scheduled until it fails).
+  assert.ok(down.nodes[2].nextProbeAt === null || down.nodes[2].nextProbeAt >= down.nodes[2].downSince)
+  assert.match((await app.inject({ url: '/cluster' })).body, /id="node-2"[^]*?down for \d+ seconds?, (next probe in \d+\.\d s|being probed)/)
+})
+
+test('METRICS_PORT=off: no per-node figures on the cluster page, the rest as before', async (t) => {
+  const cluster = await startCluster(t)
+  const app = await buildTestApp(t, cluster, { METRICS_PORT: 'off' })
+  await new Visitor(app).set('k', 'v')
+  assert.equal(app.metrics, null)
+  const body = (await app.inject({ url: '/cluster.json' })).json()
+  assert.ok(body.nodes.every((n: { traffic: unknown, up: boolean }) => n.traffic === null && n.up))
+  assert.doesNotMatch((await app.inject({ url: '/cluster' })).body, /from here:/)
+})

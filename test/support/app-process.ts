@@ -22,7 +22,8 @@ export async function startAppProcess (t: Pick<TestContext, 'after'>, cluster: L
   const port = await freePort()
   const child = spawn(process.execPath, ['server/main.ts'], {
     cwd: root,
-    env: { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', MEMCACHED_SERVERS: cluster.serversSetting, ...MEMCACHED_ENV, COOKIE_SECRET: TEST_SECRET, LOG_LEVEL: 'warn', ...NO_SESSION_BUDGETS, ...env },
+    // Metrics on a free port of the kernel's choosing unless the test names one: never 9464, which another process may hold.
+    env: { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', MEMCACHED_SERVERS: cluster.serversSetting, ...MEMCACHED_ENV, COOKIE_SECRET: TEST_SECRET, LOG_LEVEL: 'warn', ...NO_SESSION_BUDGETS, METRICS_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let output = ''

@@ -11,6 +11,7 @@
 //       'lost': the cookie named a session that is no more (reason 'missing': not in memcached,
 //       expired, evicted or ended; 'ended': an end mark under a lazy id; 'max-age': too old)
 //   memcache-session:session:read      { store, result, copies, wanted, unreachable }   a page view's read
+//       of a session its cookie says is stored (a lazy id's read, a miss as a rule, is not one)
 //       result 'found' | 'missing' | 'ended'; copies: nodes holding the current record as read;
 //       wanted: copies kept (1 or 2). found with copies < wanted: the session was on one copy only
 //   memcache-session:session:write     { store, created, attempts, copies, bytes }     a change stored

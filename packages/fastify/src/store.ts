@@ -144,7 +144,6 @@ export class SessionStore {
   async loadIssued (id: string): Promise<StoredSession | 'ended' | undefined> {
     const { reads, chain } = await this.#readTargets(id, this.#ttl)
     const current = this.#current(chain, reads)
-    publishRead(this, current, reads, this.#copies)
     if (current === 'ended' || current === undefined) return current
     return this.#state(id, current, reads, chain)
   }
