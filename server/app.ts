@@ -19,6 +19,7 @@ import startRoutes from './routes/start.ts'
 import chaptersPlugin from './chapters.ts'
 import playgroundPool from './playground/pool.ts'
 import metricsPlugin from './plugins/metrics.ts'
+import tracingPlugin from './plugins/tracing.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -43,6 +44,8 @@ export async function buildApp (config: Config, logger: FastifyServerOptions['lo
   })
   app.decorate('config', config)
 
+  // Traces first, when on: its span is the context of everything else a request does.
+  if (config.tracing) await app.register(tracingPlugin)
   // Third-party plugins, and the security headers every response carries.
   await app.register(securityHeaders)
   // Forms are the only bodies this app reads: JSON and text/plain answer 415 like any other type.

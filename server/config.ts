@@ -3,6 +3,7 @@ import { type Hashing, type MemcachedProtocol, type NodeAddress, readTlsFiles } 
 import type { CookieFormatName } from '@memcache-session/fastify'
 import type { ConnectionOptions } from 'node:tls'
 import { parseTrustProxy } from './trust-proxy.ts'
+import { tracingWanted } from './observability/tracing.ts'
 
 /** What the app runs with: complete, memcached servers included. */
 export interface Config {
@@ -51,6 +52,8 @@ export interface Config {
   /** Where /metrics is served (a server of its own, off the public port); null: no metrics (METRICS_PORT=off); 0: any free port. */
   metricsPort: number | null
   metricsHost: string
+  /** OpenTelemetry traces, when OTEL_* asks for them (observability/tracing.ts). */
+  tracing: boolean
 }
 
 export type { MemcachedProtocol }
@@ -232,7 +235,8 @@ export function loadConfig (env: Env = process.env): LoadedConfig {
     sessionNewPerMinute: integer('SESSION_NEW_PER_MINUTE', 10, 0, 1_000_000),
     usingDevSecret,
     metricsPort,
-    metricsHost: env.METRICS_HOST?.trim() || env.HOST?.trim() || '0.0.0.0'
+    metricsHost: env.METRICS_HOST?.trim() || env.HOST?.trim() || '0.0.0.0',
+    tracing: tracingWanted(env)
   }
   if (config.memcachedProbeMaxMs < config.memcachedProbeMinMs) {
     problems.push(`MEMCACHED_PROBE_MAX_MS (${config.memcachedProbeMaxMs}) must not be below MEMCACHED_PROBE_MIN_MS (${config.memcachedProbeMinMs})`)

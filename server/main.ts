@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.ts'
 import { type Config, ConfigError, LOCAL_PLAYGROUND_MEMORY_PER_WEIGHT_MB, loadConfig, resolveConfig, type LoadedConfig } from './config.ts'
 import { localCluster, protocolFlags, type LocalCluster } from '../tools/local-cluster.ts'
+import { startTracing } from './observability/tracing.ts'
 
 async function main (): Promise<void> {
   let loaded: LoadedConfig
@@ -37,7 +38,16 @@ async function main (): Promise<void> {
   }
   const config = resolveConfig(loaded, cluster?.servers ?? loaded.memcachedServers, playgroundNode?.servers ?? loaded.playgroundMemcachedServers)
 
+  // Before the app: its spans go to the SDK from the first request on (none without OTEL_*).
+  let startWarning: string | null = null
+  const tracing = config.tracing ? await startTracing((message) => { startWarning = message }) : null
   const app = await buildApp(config, { level: config.logLevel })
+  if (startWarning) app.log.warn(startWarning)
+  if (tracing) {
+    app.log.info('OpenTelemetry traces on (OTEL_* environment)')
+    // After the app's own onClose hooks: the spans of the last requests are flushed.
+    app.addHook('onClose', async function flushTraces () { await tracing.shutdown() })
+  }
   if (cluster) {
     app.log.info({ nodes: cluster.nodes.map((n) => `${n.address.port}:w${n.spec.weight}:${n.spec.memoryMb}MB`) }, 'started local memcached nodes (MEMCACHED_SERVERS is not set)')
     if (playgroundNode) app.log.info({ nodes: playgroundNode.nodes.map((n) => `${n.address.port}:w${n.spec.weight}:${n.spec.memoryMb}MB`) }, 'started the playground\'s own memcached nodes')
