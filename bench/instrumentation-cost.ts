@@ -11,12 +11,10 @@
 // Settings: BENCH_REQUESTS (per measurement, 10000), BENCH_ROUNDS (7), SCRAPE_MS (1000),
 // MEMCACHED_PROTOCOL (meta), and OTEL=on to add a third process with tracing as well.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { localClusterOnFreePorts } from '../tools/local-cluster.ts'
 import { freePort, waitForPort } from '../tools/ports.ts'
-import { csrfToken } from '../test/helper.ts'
-import { load, type Visitor } from './measure.ts'
+import { cpuSeconds, load, visitorWith, type Visitor } from './measure.ts'
 import { measurePath } from './instrumentation-path.ts'
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 10_000)
@@ -25,23 +23,6 @@ const SCRAPE_MS = Number(process.env.SCRAPE_MS ?? 1000)
 const SESSIONS = 256
 const SECRET = 'bench-secret-that-is-long-enough-0123456789'
 const root = fileURLToPath(new URL('../', import.meta.url))
-const CLOCK_TICKS = 100 // USER_HZ on Linux
-
-/** CPU seconds the process has used (user + system), from /proc. */
-function cpuSeconds (pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS
-}
-
-async function openSession (url: string): Promise<Visitor> {
-  const first = await fetch(url)
-  let cookie = first.headers.getSetCookie()[0]!.split(';')[0]!
-  const csrf = csrfToken(await first.text())
-  const posted = await fetch(url, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie }, body: new URLSearchParams({ _csrf: csrf, action: 'set', key: 'name', val: 'bench' }) })
-  if (posted.status !== 303) throw new Error(`priming POST answered ${posted.status}`)
-  cookie = posted.headers.getSetCookie()[0]?.split(';')[0] ?? cookie
-  return { cookie, csrf }
-}
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
 
@@ -65,7 +46,7 @@ for (const [name, extra] of variants) {
   if (metricsPort !== null) await waitForPort(metricsPort, 20_000)
   const url = `http://127.0.0.1:${port}/`
   const visitors: Visitor[] = []
-  for (let i = 0; i < SESSIONS; i++) visitors.push(await openSession(url))
+  for (let i = 0; i < SESSIONS; i++) visitors.push(await visitorWith(url))
   apps.push({ name, url, child, visitors, metricsUrl: metricsPort === null ? null : `http://127.0.0.1:${metricsPort}/metrics` })
 }
 

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import type { MemcacheClient } from '@memcache-session/client'
+import { csrfToken } from '../test/helper.ts'
 
 /** wrk (C, one thread) takes far less of the two shared cores than autocannon; used when installed. */
 export const WRK = ['/usr/bin/wrk', '/usr/local/bin/wrk'].find((p) => existsSync(p)) ?? null
@@ -23,6 +24,27 @@ export interface LoadResult {
   p99: number
   requests: number
   unexpected: number
+}
+
+/**
+ * A visitor whose session holds `fields`, set through the form: ours hands out its cookie and
+ * CSRF token with the page, the floor and the peers their cookie on the first write.
+ */
+export async function visitorWith (url: string, fields: ReadonlyArray<readonly [string, string]> = [['name', 'bench']]): Promise<Visitor> {
+  const page = await fetch(url)
+  const visitor: Visitor = { cookie: page.headers.getSetCookie()[0]?.split(';')[0] ?? '', csrf: csrfToken(await page.text(), { optional: true }) ?? '' }
+  for (const [key, val] of fields) {
+    const posted = await fetch(url, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...(visitor.cookie ? { cookie: visitor.cookie } : {}) },
+      body: new URLSearchParams({ _csrf: visitor.csrf ?? '', action: 'set', key, val })
+    })
+    await posted.arrayBuffer()
+    if (posted.status !== 303) throw new Error(`${url}: setting ${key} answered ${posted.status}`)
+    visitor.cookie = posted.headers.getSetCookie()[0]?.split(';')[0] ?? visitor.cookie
+  }
+  return visitor
 }
 
 /** A request for GET / or POST / (setting a fresh value), cycling over the visitors' sessions. */

@@ -5,8 +5,8 @@
 // app so that it writes its profile, and prints the functions with the most CPU time (self, and
 // inclusive of what they call), as shares of the busy time. PROFILE_DIR keeps the .cpuprofile
 // (open it in Chrome's DevTools); PROFILE_SESSION_BYTES (a few) fills each session with that many
-// bytes, in values of at most 15,000; start-up is in it too, so the shares count samples only after the
-// warm-up's first request (Node's profile has per-sample timestamps).
+// bytes, in values of at most 15,000; start-up and warm-up are in it too, so the shares count only the samples
+// taken after the warm-up (Node's profile has per-sample timestamps).
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'

@@ -8,25 +8,14 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { localClusterOnFreePorts } from '../tools/local-cluster.ts'
 import { freePort, waitForPort } from '../tools/ports.ts'
-import { csrfToken } from '../test/helper.ts'
 import { MemcacheClient } from '@memcache-session/client'
-import { commandTotal, cpuSeconds, load, type Visitor } from './measure.ts'
+import { commandTotal, cpuSeconds, load, visitorWith, type Visitor } from './measure.ts'
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 10_000)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const SESSIONS = 256
 const SECRET = 'bench-secret-that-is-long-enough-0123456789'
 const root = fileURLToPath(new URL('../', import.meta.url))
-
-async function openSession (url: string): Promise<Visitor> {
-  const first = await fetch(url)
-  let cookie = first.headers.getSetCookie()[0]!.split(';')[0]!
-  const csrf = csrfToken(await first.text())
-  const posted = await fetch(url, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie }, body: new URLSearchParams({ _csrf: csrf, action: 'set', key: 'name', val: 'bench' }) })
-  if (posted.status !== 303) throw new Error(`priming POST answered ${posted.status}`)
-  cookie = posted.headers.getSetCookie()[0]?.split(';')[0] ?? cookie
-  return { cookie, csrf }
-}
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
 
@@ -44,7 +33,7 @@ for (const [name, replicas] of [['two copies', '1'], ['one copy', '0']] as const
   await waitForPort(port, 20_000)
   const url = `http://127.0.0.1:${port}/`
   const visitors: Visitor[] = []
-  for (let i = 0; i < SESSIONS; i++) visitors.push(await openSession(url))
+  for (let i = 0; i < SESSIONS; i++) visitors.push(await visitorWith(url))
   apps.push({ name, url, child, visitors })
 }
 

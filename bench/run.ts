@@ -132,7 +132,7 @@ async function main () {
   // Memory: peak RSS so far, then RSS growth over LEAK_REQUESTS page views after as many more.
   // The warm-up is that long because V8 grows the heap in steps under load (ours, one run: 186 MB,
   // then 239 MB somewhere between 107,000 and 176,000 views, then flat over 190,000 more): a growth figure taken across a step
-  // is heap sizing, not a leak.
+  // reads as heap sizing rather than a leak (it stays flat after).
   const memoryRows = new Map<string, { peak: number, growth: number }>()
   for (const app of apps) {
     await load(url(app), 'GET', app.visitors, { amount: LEAK_REQUESTS })

@@ -10,8 +10,7 @@ import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
 import { localClusterOnFreePorts } from '../tools/local-cluster.ts'
 import { freePort, waitForPort } from '../tools/ports.ts'
-import { csrfToken } from '../test/helper.ts'
-import { cpuSeconds, load, WRK, type Visitor } from './measure.ts'
+import { cpuSeconds, load, visitorWith, WRK, type Visitor } from './measure.ts'
 
 const SECONDS = Number(process.env.SCALING_SECONDS ?? 5)
 const SESSIONS = 256
@@ -42,24 +41,6 @@ async function startApp (name: string, script: string, servers: string): Promise
   process.once('exit', () => child.kill('SIGKILL'))
   await waitForPort(port, 20_000)
   return { name, url: `http://127.0.0.1:${port}/`, child, sessions: new Map() }
-}
-
-/** A visitor whose session holds `fields`: ours hands out a cookie and token with the page, the floor its cookie on the first write. */
-async function visitorWith (url: string, fields: Array<[string, string]>): Promise<Visitor> {
-  const page = await fetch(url)
-  const visitor: Visitor = { cookie: page.headers.getSetCookie()[0]?.split(';')[0] ?? '', csrf: csrfToken(await page.text(), { optional: true }) ?? '' }
-  for (const [key, val] of fields) {
-    const posted = await fetch(url, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', ...(visitor.cookie ? { cookie: visitor.cookie } : {}) },
-      body: new URLSearchParams({ _csrf: visitor.csrf ?? '', action: 'set', key, val })
-    })
-    await posted.arrayBuffer()
-    if (posted.status !== 303) throw new Error(`${url}: setting ${key} answered ${posted.status}`)
-    visitor.cookie = posted.headers.getSetCookie()[0]?.split(';')[0] ?? visitor.cookie
-  }
-  return visitor
 }
 
 const cluster = await (await localClusterOnFreePorts([4, 3, 1, 2])).killOnExit().start()

@@ -19,8 +19,11 @@ import { join } from 'node:path'
 /** Below Linux's default ephemeral range (32768-60999) and above the well-known services. */
 const FIRST_PORT = 20_000
 const LAST_PORT = 32_767
-/** A reservation whose process is gone is taken back only after this long (it may be a pid reused). */
-const STALE_AFTER_MS = 24 * 3600_000
+/**
+ * A reservation whose process is gone is taken back once it is this old: a process killed by a
+ * signal leaves its files (no 'exit' event), and a younger file may be one being written.
+ */
+const STALE_AFTER_MS = 60_000
 
 const reservations = join(tmpdir(), 'memcache-session-ports')
 const held = new Set<string>()
@@ -52,11 +55,13 @@ function reserve (port: number): boolean {
   return true
 }
 
-/** A reservation left by a process that is gone, long enough ago that its pid is not someone else's now. */
+/** A reservation left by a process that is gone (its pid answers no signal), older than STALE_AFTER_MS. */
 function abandoned (file: string): boolean {
   try {
     if (Date.now() - statSync(file).mtimeMs < STALE_AFTER_MS) return false
-    process.kill(Number(readFileSync(file, 'utf8')), 0)
+    const pid = Number(readFileSync(file, 'utf8'))
+    if (!Number.isInteger(pid) || pid <= 0) return false
+    process.kill(pid, 0)
     return false
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ESRCH'

@@ -78,10 +78,11 @@ export function cookieFormat (name: CookieFormatName, cookieName: string, secret
     signer: {
       sign: (value) => signer.sign(value),
       unsign: (signed) => {
+        // A copy of the kept verdict: the app may change what it is handed.
         const held = verified.peek(signed)
-        if (held) return held
+        if (held) return { ...held }
         const result = signer.unsign(signed)
-        if (result.valid) verified.set(signed, Object.freeze(result))
+        if (result.valid) verified.set(signed, { ...result })
         return result
       }
     },

@@ -4,22 +4,20 @@
 // Bound to the id the signed cookie carries, not to a stored record: a lazy session (nothing in
 // memcached yet, see open.ts) already has its id, so its first POST verifies.
 //
-// A session's token is the same on every page view, so the last tokens made are kept (per secret,
-// TOKENS_KEPT of them): a page view of a session seen lately costs no HMAC for its form, nor its
-// POST for the check.
+// A session's token is the same on every page view, so the last tokens made are kept (TOKENS_KEPT
+// of them, whatever the secret): a page view of a session seen lately costs no HMAC for its form,
+// nor its POST for the check.
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { BoundedCache } from './bounded-cache.ts'
 
 export const CSRF_FIELD = '_csrf'
 
-/** 10,000 tokens of 43 characters, with their 32-character ids: about 1.5 MB per secret at most. */
+/** 10,000 tokens of 43 characters, keyed by secret and id: a few MB at most, for every secret together. */
 const TOKENS_KEPT = 10_000
-const tokensBySecret = new Map<string, BoundedCache<string, string>>()
+const tokens = new BoundedCache<string, string>(TOKENS_KEPT)
 
 function tokenFor (secret: string, sessionId: string): string {
-  let tokens = tokensBySecret.get(secret)
-  if (!tokens) tokensBySecret.set(secret, tokens = new BoundedCache(TOKENS_KEPT))
-  return tokens.get(sessionId, (id) => createHmac('sha256', secret).update(`csrf:${id}`).digest('base64url'))
+  return tokens.get(`${secret}\0${sessionId}`, () => createHmac('sha256', secret).update(`csrf:${sessionId}`).digest('base64url'))
 }
 
 export function csrfToken (secrets: readonly string[], sessionId: string): string {

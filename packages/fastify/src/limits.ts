@@ -1,10 +1,12 @@
 // Size limits of a session, all well under memcached's 1 MiB item limit.
 //
 // Chosen from what a page view must do, not from what memcached could hold: every view reads the
-// whole record from both copies and parses it, whatever part of it the page shows (50 keys, values
-// cut to 200 characters: server/session-view.ts). At 512 KiB that read and parse cost about 6 ms
-// of CPU per view (`npm run bench:big-session`), so one client replaying a full session's page took
-// most of the event loop from everyone else; at 64 KiB it is an eighth of that. A session is for a
+// whole record from both copies and parses the current one, whatever part of it the page shows (50
+// keys, values cut to 200 characters: server/session-view.ts). At 512 KiB that cost about 6 ms of
+// CPU per view, so one client replaying a full session's page took most of the event loop from
+// everyone else; at 64 KiB it is about an eighth of that (`npm run bench:big-session`). The
+// limits bound what this app writes: a record the Python original wrote (up to memcached's 1 MiB)
+// is still read, and a change to a session already over them is refused unless it shrinks it. A session is for a
 // visitor's small state (the tutorial's holds a few short keys); larger data belongs in a store of
 // its own, keyed from the session.
 import { SessionInputError, SessionLimitError } from './errors.ts'

@@ -167,6 +167,7 @@ export class SessionStore {
    */
   async update (id: string, loaded: StoredSession, change: Change): Promise<UpdateResult> {
     let state = loaded
+    let failedTargets: number[] = []
     for (let attempt = 0; attempt < this.#casAttempts; attempt++) {
       await state.copies?.repairing
       const next = new Map(state.data)
@@ -175,12 +176,18 @@ export class SessionStore {
       const version = state.copies ? nextVersion(state.copies.version) : nextVersion(0)
       const tokens = state.copies?.tokens
       const chain = this.#client.routeChain(id)
-      const writes = await Promise.all(this.#targetsIn(chain).map((node) =>
+      const targets = this.#targetsIn(chain)
+      const writes = await Promise.all(targets.map((node) =>
         writeCopy(this.#client, node, id, bytes, flagsFor(version), this.#ttlAt(node, chain), tokens?.get(node) ?? null)))
       if (allFailed(writes)) {
-        // Nothing was applied (no connection): write where the id's copies are now. Otherwise the
-        // outcome is unknown and the write is not repeated.
-        if (writes.every((write) => write.outcome === 'failed' && !sentTo(write)) && attempt < this.#client.nodes.length) continue
+        // Nothing was applied (no connection): write where the id's copies are now, unless that
+        // is where it just failed (every node down). Otherwise the outcome is unknown and the
+        // write is not repeated.
+        const unsent = writes.every((write) => write.outcome === 'failed' && !sentTo(write))
+        if (unsent && attempt < this.#client.nodes.length && !sameNodes(targets, failedTargets)) {
+          failedTargets = targets
+          continue
+        }
         throw firstError(writes)
       }
       if (!writes.some((write) => write.outcome === 'conflict')) {
@@ -230,12 +237,15 @@ export class SessionStore {
   /** Reads the copies where they are now; when every one failed, where the id routes after that. */
   async #readTargets (id: string, touchTtl?: number): Promise<{ reads: CopyRead[], targets: number[], chain: number[] }> {
     const chain = this.#client.routeChain(id)
+    let tried: number[] = []
     for (let attempt = 0; ; attempt++) {
       const targets = this.#targetsIn(chain)
       const reads = await Promise.all(targets.map((node) => readCopy(this.#client, node, id, touchTtl && this.#ttlAt(node, chain))))
       const failed = reads.filter((read) => read.state === 'unreachable')
       if (failed.length < reads.length) return { reads, targets, chain }
-      if (attempt >= this.#client.nodes.length) throw failed[0]!.error
+      // Where the id routes after that, unless it is where it just failed (every node down).
+      if (attempt >= this.#client.nodes.length || sameNodes(targets, tried)) throw failed[0]!.error
+      tried = targets
     }
   }
 
@@ -261,7 +271,9 @@ export class SessionStore {
    * Nothing outlives the idle TTL after the last view in any case: every expiry is at most it.
    */
   #ttlAt (node: number, chain: readonly number[]): number {
-    return node === chain[0] ? this.#ttl : this.#ttl - COPY_TTL_MARGIN_SECONDS
+    // With one copy there is no second expiry to keep apart (and a TTL of 1 or 2 is allowed).
+    if (this.#copies === 1 || node === chain[0]) return this.#ttl
+    return this.#ttl - COPY_TTL_MARGIN_SECONDS
   }
 
   /** The current record of `reads`; the chain's first node is the id's home. */
@@ -332,6 +344,10 @@ function copiesOf (version: RecordVersion, bytes: Buffer, writes: readonly CopyW
   const tokens = new Map<number, Buffer | null>()
   for (const write of writes) if (write.outcome === 'stored') tokens.set(write.node, write.cas)
   return { version, bytes, tokens, lagging: [], repairing: null }
+}
+
+function sameNodes (a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((node, i) => node === b[i])
 }
 
 function allFailed (writes: readonly CopyWrite[]): boolean {
