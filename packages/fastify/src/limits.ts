@@ -35,11 +35,29 @@ export function checkKey (key: string, limits: SessionLimits): void {
   }
 }
 
-export function checkValue (value: string, limits: SessionLimits): void {
-  const bytes = Buffer.byteLength(value, 'utf8')
+/**
+ * Checks a value and returns what the session keeps of it: a string as it is (its limit counts
+ * its UTF-8 bytes), anything else as its JSON text parsed back (counted as that text), so the
+ * session holds what memcached holds, not the caller's object, which the caller may change later.
+ */
+export function checkValue (value: unknown, limits: SessionLimits): unknown {
+  let text: string | undefined
+  if (typeof value === 'string') {
+    text = value
+  } else {
+    if (typeof value === 'number' && !Number.isFinite(value)) throw new SessionInputError(`A session value must be JSON: ${value} is not a JSON number.`)
+    try {
+      text = JSON.stringify(value)
+    } catch (error) {
+      throw new SessionInputError(`A session value must be JSON: ${(error as Error).message}`)
+    }
+    if (text === undefined) throw new SessionInputError(`A session value must be JSON, not ${typeof value}.`)
+  }
+  const bytes = Buffer.byteLength(text, 'utf8')
   if (bytes > limits.maxValueBytes) {
     throw new SessionLimitError(`The value is ${formatBytes(bytes)}; the limit is ${formatBytes(limits.maxValueBytes)}.`)
   }
+  return typeof value === 'string' ? value : JSON.parse(text)
 }
 
 export function formatBytes (bytes: number): string {

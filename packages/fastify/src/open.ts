@@ -12,14 +12,15 @@
 //     leaves an end mark under the id for the rest of it (the same one get-and-touch sees it).
 // An unmarked id that memcached does not hold (expired, evicted, ended, or on a node that is down)
 // is never taken up: a new id. Tornado's cookie carries only the id, so that format stays eager.
-import { Session, type SessionHooks } from './session.ts'
+import { type AnySession, Session, type SessionHooks } from './session.ts'
 import type { SessionStore, StoredSession } from './store.ts'
 import type { CookieFormat } from './cookie-format.ts'
 import type { SessionLimits } from './limits.ts'
+import type { JsonShape, SessionValues } from './record.ts'
 import { publishEnd, publishOpen } from './diagnostics.ts'
 
-export interface OpenedSession {
-  session: Session
+export interface OpenedSession<T extends JsonShape<T> = SessionValues> {
+  session: Session<T>
   /** Why a fresh session was started although the request brought a valid cookie. */
   replaced: 'expired' | 'max-age' | null
 }
@@ -51,7 +52,7 @@ export interface VerifiedCookie {
 }
 
 /** The cookie writer of the request: a session to (re)issue the cookie for, or null to clear it. */
-export type CookieWriter = (session: Session | null) => void
+export type CookieWriter = (session: AnySession | null) => void
 
 export const DEFAULT_CLOCK_SKEW_SECONDS = 60
 

@@ -12,7 +12,8 @@ import { newSessionId } from './ids.ts'
 import type { SessionLimits } from './limits.ts'
 import { type OpenDeps, type OpenedSession, openSession } from './open.ts'
 import { checkPluginOptions, type SessionPluginOptions } from './plugin-options.ts'
-import type { Session } from './session.ts'
+import type { AnySession } from './session.ts'
+import type { JsonShape, SessionValues } from './record.ts'
 import { SessionStore } from './store.ts'
 import { tornadoSignedAt } from './tornado-signature.ts'
 
@@ -21,8 +22,11 @@ export const TORNADO_RESIGN_AFTER_SECONDS = 86400
 
 /** What the plugin decorates the app with, as `app.sessions`. */
 export interface Sessions {
-  /** The request's session, opened once per request (a second call returns the same one). */
-  open (request: FastifyRequest, reply: FastifyReply): Promise<OpenedSession>
+  /**
+   * The request's session, opened once per request (a second call returns the same one). `T` types
+   * its values (any JSON by default): `app.sessions.open<{ cart: string[] }>(request, reply)`.
+   */
+  open<T extends JsonShape<T> = SessionValues> (request: FastifyRequest, reply: FastifyReply): Promise<OpenedSession<T>>
   /** The cookie's name for this request (`__Host-` prefixed when Secure, fastify format, hostPrefix). */
   cookieName (request: FastifyRequest): string
   readonly limits: SessionLimits
@@ -59,7 +63,7 @@ async function memcacheSessions (app: FastifyInstance, options: SessionPluginOpt
   const secureFor = (request: FastifyRequest) => checked.secure === 'always' || request.protocol === 'https'
   const nameFor = (secure: boolean) => secure && checked.hostPrefix && format.lazy ? `__Host-${checked.cookieName}` : checked.cookieName
 
-  function writeCookie (request: FastifyRequest, reply: FastifyReply, session: Session | null): void {
+  function writeCookie (request: FastifyRequest, reply: FastifyReply, session: AnySession | null): void {
     const secure = secureFor(request)
     const attributes = { httpOnly: true, sameSite: 'lax', path: '/', secure } as const
     if (!session) {
@@ -102,13 +106,14 @@ async function memcacheSessions (app: FastifyInstance, options: SessionPluginOpt
     return result
   }
 
-  function open (request: FastifyRequest, reply: FastifyReply): Promise<OpenedSession> {
+  function open<T extends JsonShape<T> = SessionValues> (request: FastifyRequest, reply: FastifyReply): Promise<OpenedSession<T>> {
     let result = opened.get(request)
     if (!result) {
       result = openOnce(request, reply)
       opened.set(request, result)
     }
-    return result
+    // The values' type is the caller's word: what memcached holds is any JSON dict.
+    return result as unknown as Promise<OpenedSession<T>>
   }
 
   function copies (id: string): number[] {

@@ -2,6 +2,27 @@
 // python-memcached's str), exactly what the Python original's json.dumps writes and reads.
 import type { MemcacheValue } from '@memcache-session/client'
 
+export type JsonPrimitive = string | number | boolean | null
+/** What JSON.parse gives back: the values a session holds. */
+export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue }
+/** A session's values by default: any key, any JSON value (the Python original's dict). */
+export type SessionValues = Record<string, JsonValue>
+/**
+ * `T` mapped to what JSON keeps of it, so `T extends JsonShape<T>` holds exactly when every value
+ * in T, at any depth, is JSON. Unlike `Record<string, JsonValue>` it accepts interfaces (which
+ * have no index signature); it refuses Date, Map, functions, bigint, symbols.
+ */
+export type JsonShape<T> = { [K in keyof T]: AsJson<T[K]> }
+type AsJson<V> = V extends JsonPrimitive
+  ? V
+  : V extends undefined
+    ? undefined // an optional key (`name?: string`): absent, never stored as undefined
+    : V extends readonly (infer Item)[]
+      ? readonly AsJson<Item>[]
+      : V extends (...args: never[]) => unknown
+        ? never
+        : V extends object ? JsonShape<V> : never
+
 /** Session data. A Map, so keys like `__proto__` or `constructor` are ordinary keys. */
 export type SessionData = Map<string, unknown>
 
