@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Passes the tests on this machine, installing first what they need: memcached, the Python peers the
 # interop tests talk to, openssl (throwaway TLS certificates), a Chromium for Playwright, a Node >=
-# 22.18, the npm dependencies. The README's "Test it" command.
+# 22.18 (and the other of Node 22 and 24, for the consumer test), the npm dependencies. The README's
+# "Test it" command.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -23,6 +24,20 @@ if [ "$ID" = debian ]; then
 fi
 install_missing
 ensure_node
+# The consumer test (test/packages/consumer.test.ts) runs the packed packages under Node 22 and 24:
+# whichever of the two this Node is not is fetched from the npm registry (as lib.sh fetches Node 24),
+# once, into .ci/.node22 or .ci/.node24. At most 5 minutes; a failure only makes the test skip it.
+current_major="$(node -p 'process.versions.node.split(".")[0]')"
+bounded=""
+command -v timeout >/dev/null 2>&1 && bounded="timeout 300"
+for line in 22 24; do
+  [ "$current_major" = "$line" ] && continue
+  [ -x "$ROOT/.ci/.node$line/node_modules/.bin/node" ] && continue
+  [ "$line" = 24 ] && [ -x "$FETCHED_NODE/node_modules/.bin/node" ] && continue
+  say "fetching Node $line from the npm registry into .ci/.node$line (the consumer test runs the packages under Node 22 and 24)"
+  $bounded npm install --prefix "$ROOT/.ci/.node$line" --no-audit --no-fund --no-save "node@$line" >&2 ||
+    say "could not fetch Node $line: the consumer test will skip it"
+done
 ensure_dependencies
 cd "$ROOT"
 if [ "$debian_chromium" = false ] && ! node -e '

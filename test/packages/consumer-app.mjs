@@ -1,7 +1,7 @@
 // A plain JavaScript app on the two packed packages, as a user would write it after
 // `npm install @memcache-session/client @memcache-session/fastify fastify`.
 // test/packages/consumer.test.ts copies it into an empty project and runs it against real memcached.
-// SERVERS: the nodes as JSON ([{ host, port, weight }]). Prints {"port":…} once listening.
+// SERVERS: the nodes as JSON ([{ host, port, weight }]). Prints {"port":…,"node":…} once listening.
 import Fastify from 'fastify'
 import { MemcacheClient } from '@memcache-session/client'
 import memcacheSession from '@memcache-session/fastify'
@@ -21,4 +21,4 @@ app.post('/set', async (request, reply) => {
 })
 
 await app.listen({ port: 0, host: '127.0.0.1' })
-console.log(JSON.stringify({ port: app.server.address().port }))
+console.log(JSON.stringify({ port: app.server.address().port, node: process.version }))

@@ -2,9 +2,10 @@
 // .js and .d.ts, manifests pointing at dist), installed from their tarballs into an empty project
 // with fastify from the registry, and a plain JavaScript app (consumer-app.mjs)
 // run on them against four real memcached nodes: a page view, writes with CAS, a node stopped and
-// the session still served from its copy; and a TypeScript file
-// type-checked against their .d.ts. Takes about a minute (npm's cache makes installs fast).
-import { test } from 'node:test'
+// the session still served from its copy, under every Node line found (runtimes.ts: this one, and
+// Node 22 or 24 from .ci, which scripts/test.sh fetches); and a TypeScript file type-checked against
+// their .d.ts. Takes about a minute (npm's cache makes installs fast).
+import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync, spawn } from 'node:child_process'
 import { once } from 'node:events'
@@ -15,6 +16,7 @@ import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { packPackages } from '../../scripts/pack-packages.ts'
 import { startCluster } from '../support/nodes.ts'
+import { consumerRuntimes, REQUIRED_MAJORS, type Runtime } from './runtimes.ts'
 
 const root = new URL('../../', import.meta.url)
 const rootManifest = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { dependencies: Record<string, string> }
@@ -27,7 +29,7 @@ function npm (args: string[], cwd: string): void {
 
 interface View { stored: boolean, nodes: number[], data: Record<string, string> }
 
-test('a plain JavaScript app on the packed packages: a page view, writes with CAS, a node stopped and the session still served', { timeout: 240_000 }, async (t) => {
+test('a plain JavaScript app on the packed packages: a page view, writes with CAS, a node stopped and the session still served', { timeout: 300_000 }, async (t) => {
   const project = mkdtempSync(join(tmpdir(), 'memcache-session-consumer-'))
   t.after(() => rmSync(project, { recursive: true, force: true }))
   const started = Date.now()
@@ -47,14 +49,30 @@ test('a plain JavaScript app on the packed packages: a page view, writes with CA
   execFileSync(process.execPath, [tsc, '--strict', '--noEmit', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--types', 'node',
     '--typeRoots', fileURLToPath(new URL('node_modules/@types', root)), 'consumer-types.ts'], { cwd: project, stdio: ['ignore', 'inherit', 'inherit'] })
 
+  const installedAt = Date.now()
+  const runtimes = consumerRuntimes()
+  for (const runtime of runtimes) {
+    await t.test(`the app on Node ${runtime.version}`, (t) => runApp(t, project, runtime))
+  }
+  for (const major of REQUIRED_MAJORS.filter((major) => !runtimes.some((r) => r.major === major))) {
+    await t.test(`the app on Node ${major}`, { skip: `no Node ${major} here (scripts/test.sh fetches it into .ci/.node${major}; or name one in CONSUMER_NODES)` }, () => {})
+  }
+  t.diagnostic(`pack ${((packed - started) / 1000).toFixed(1)} s, install ${((installed - packed) / 1000).toFixed(1)} s, app runs ${((Date.now() - installedAt) / 1000).toFixed(1)} s`)
+})
+
+/** The scenario: a page view, writes with CAS, a node stopped and the session still served. */
+async function runApp (t: TestContext, project: string, runtime: Runtime): Promise<void> {
+  const started = Date.now()
   const cluster = await startCluster(t, [4, 3, 1, 2], 'meta')
-  const app = spawn(process.execPath, ['app.mjs'], { cwd: project, env: { ...process.env, SERVERS: JSON.stringify(cluster.servers) }, stdio: ['ignore', 'pipe', 'inherit'] })
+  const app = spawn(runtime.path, ['app.mjs'], { cwd: project, env: { ...process.env, SERVERS: JSON.stringify(cluster.servers) }, stdio: ['ignore', 'pipe', 'inherit'] })
   t.after(() => { app.kill('SIGKILL') })
   const [line] = await Promise.race([
     once(createInterface({ input: app.stdout! }), 'line') as Promise<[string]>,
     once(app, 'exit').then(([code]) => { throw new Error(`the consumer app exited (${code})`) })
   ])
-  const base = `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}`
+  const ready = JSON.parse(line) as { port: number, node: string }
+  assert.equal(ready.node, runtime.version, 'the app runs on the Node it was started with')
+  const base = `http://127.0.0.1:${ready.port}`
 
   let cookie = ''
   const visit = async (path: string, method = 'GET'): Promise<View> => {
@@ -80,5 +98,5 @@ test('a plain JavaScript app on the packed packages: a page view, writes with CA
   await cluster.nodes[home!]!.stop('SIGKILL')
   const afterStop = await visit('/')
   assert.deepEqual(afterStop.data, view.data, `served from the copy on node ${copy} with node ${home} stopped`)
-  t.diagnostic(`pack ${((packed - started) / 1000).toFixed(1)} s, install ${((installed - packed) / 1000).toFixed(1)} s, app run ${((Date.now() - installed) / 1000).toFixed(1)} s`)
-})
+  t.diagnostic(`Node ${runtime.version}: ${((Date.now() - started) / 1000).toFixed(1)} s`)
+}
