@@ -15,7 +15,7 @@ interface Cart { items: Array<{ sku: string, quantity: number }>, owner?: { name
 
 test('objects and arrays are stored as JSON in the record, and the next request reads them back', async (t) => {
   const cluster = await startCluster(t, [1])
-  const client = makeClient(t, cluster)
+  const client = makeClient(t, cluster, { timeoutMs: 5000 }) // a loaded machine is no failure here
   const app = Fastify()
   t.after(() => app.close())
   await app.register(sessionPlugin, { client, secret: 'a-secret-that-is-long-enough-0123456789', replicas: 0, limits: { maxValueBytes: 1024 } })
@@ -59,7 +59,7 @@ test('objects and arrays are stored as JSON in the record, and the next request 
 
 test('a value that is not JSON is refused before anything is written; a string still counts its own bytes', async (t) => {
   const cluster = await startCluster(t, [1])
-  const client = makeClient(t, cluster)
+  const client = makeClient(t, cluster, { timeoutMs: 5000 }) // a loaded machine is no failure here
   const app = Fastify()
   t.after(() => app.close())
   await app.register(sessionPlugin, { client, secret: 'a-secret-that-is-long-enough-0123456789', replicas: 0, limits: { maxValueBytes: 1024 } })
