@@ -63,3 +63,36 @@ test('at 360 px the console comes first, and a link from any card brings its lin
   await page.screenshot({ path, fullPage: true })
   await testInfo.attach('console at 360 px', { path, contentType: 'image/png' })
 })
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false })
+
+  test('a learner clears the console, then deletes the keys they stored', async ({ page }) => {
+    await page.goto('/memcache')
+    const consoleLine = page.getByRole('combobox', { name: 'Python line' })
+    await consoleLine.fill("conn.set('mine', 'to be deleted')")
+    await consoleLine.press('Enter')
+    const set = page.locator('section#set')
+    await set.getByLabel('Key').fill('also-mine')
+    await set.getByLabel('Value').fill('10')
+    await set.getByRole('button', { name: 'Run set' }).click()
+    const history = page.locator('#console ol.history > li')
+    await expect(history).toHaveCount(2)
+
+    await page.getByRole('button', { name: 'Clear the console' }).click()
+    await expect(page).toHaveURL(/\/memcache#console$/)
+    await expect(history).toHaveCount(0)
+    await expect(page.locator('#console')).toContainText('Nothing run yet (your 2 keys are still stored).')
+    await consoleLine.fill("conn.get('mine')")
+    await consoleLine.press('Enter')
+    await expect(history.last()).toContainText(">>> conn.get('mine')\n'to be deleted'")
+
+    await page.getByRole('button', { name: 'Delete my keys (2)' }).click()
+    // Oldest named first: the get after the clear made 'mine' the newest.
+    await expect(history.last()).toContainText(">>> conn.delete_multi(['also-mine', 'mine'])\n1")
+    await expect(page.getByRole('button', { name: 'Delete my keys (0)' })).toBeDisabled()
+    await consoleLine.fill("conn.get_multi(['mine', 'also-mine'])")
+    await consoleLine.press('Enter')
+    await expect(history.last()).toContainText(">>> conn.get_multi(['mine', 'also-mine'])\n{}")
+  })
+})

@@ -101,7 +101,12 @@ export function cardOf (input: PlaygroundInput): CardId | null {
   return knownCard(input.card) ?? (op === 'cas' || op === 'gets' ? 'conn1' : op)
 }
 
-export async function runCommand (ctx: CommandContext, input: PlaygroundInput): Promise<Transcript> {
+/**
+ * Runs one tutorial call from a card's or the console's fields. `keyList` is for the app's own
+ * delete_multi ("Delete my keys"): the remembered keys as a list, never split from text (a
+ * typed key may hold a comma).
+ */
+export async function runCommand (ctx: CommandContext, input: PlaygroundInput, keyList?: readonly string[]): Promise<Transcript> {
   const op = knownOp(input.op)
   if (!op) throw new PlaygroundInputError(`Unknown command${input.op ? ` "${input.op.slice(0, 40)}"` : ''}.`)
   const card = cardOf(input)!
@@ -216,7 +221,7 @@ export async function runCommand (ctx: CommandContext, input: PlaygroundInput): 
         break
       }
       case 'delete_multi': {
-        const keys = parseKeys(input.keys)
+        const keys = keyList ? keyList.map(requireKey) : parseKeys(input.keys)
         const stored = keys.map(track)
         // delete_multi answers 1 when every node answered, found or not.
         let answered = false

@@ -8,14 +8,14 @@ import { CSRF_FIELD, csrfToken, type Session } from '@memcache-session/fastify'
 import { isNodeFailure } from '@memcache-session/client'
 import { cardsOn, pageOf, type PlaygroundPage } from '../playground/cards.ts'
 import { cardOf, CLIENT_CARDS, runCommand, TTL_DEMO_SECONDS, type CardId, type PlaygroundInput, type Transcript } from '../playground/commands.ts'
-import { emptyHistory, HISTORY_LENGTH, loadHistory, recordRun, type History } from '../playground/history.ts'
+import { cleared, emptyHistory, HISTORY_LENGTH, MAX_REMEMBERED_KEYS, loadHistory, recordRun, updateHistory, type History } from '../playground/history.ts'
 import { keysNamed, MAX_MULTI_KEYS, MAX_VALUE_BYTES, PlaygroundInputError } from '../playground/input.ts'
 import { parseConsoleLine } from '../playground/console-line.ts'
 import { MAX_KEY_BYTES, visitorNamespace, type Namespace } from '../playground/namespace.ts'
 import { clientBucket, KeyRateLimiter } from '../playground/rate-limit.ts'
 import { tsConnect } from '../playground/typescript-lines.ts'
 import { guardedSession } from '../plugins/csrf.ts'
-import { playgroundFormSchema } from '../schemas/playground.ts'
+import { playgroundClearSchema, playgroundFormSchema } from '../schemas/playground.ts'
 
 /** A refusal answered at once (no redirect): nothing ran, nothing was recorded. */
 interface Refusal {
@@ -69,6 +69,9 @@ export default async function playgroundRoutes (app: FastifyInstance) {
         latest: latestPerCard(history),
         ttlDemo: history.demo ?? null,
         historyLength: HISTORY_LENGTH,
+        // How many keys "Delete my keys" would delete.
+        rememberedKeys: history.keys.length,
+        maxRememberedKeys: MAX_REMEMBERED_KEYS,
         flash: refusal ? { card: refusal.card, message: refusal.message, status: refusal.status } : (last?.error ?? null),
         forms,
         // Chapter 3's two clients: each one's own runs, and the token its newest gets returned.
@@ -100,9 +103,11 @@ export default async function playgroundRoutes (app: FastifyInstance) {
   const formGuard = app.formGuard(async (request, reply, { session }, { reason, form }) => {
     const namespace = namespaceOf(session)
     const { history } = await historyOrNotice(namespace)
+    // The console's clean-up buttons answer in the console.
+    const card = form?.what !== undefined ? 'console' : cardOf(form ?? {})
     return reason === 'csrf'
-      ? render(reply, pageOf(cardOf(form ?? {})), session, namespace, history, { status: 403, card: cardOf(form ?? {}), message: 'This form has expired or did not come from this site (CSRF check failed). Submit it again.', form: form ?? {} })
-      : render(reply, pageOf(cardOf(form ?? {})), session, namespace, history, { status: 400, card: null, message: 'Each field may be sent once, as text.', form: {} })
+      ? render(reply, pageOf(card), session, namespace, history, { status: 403, card, message: 'This form has expired or did not come from this site (CSRF check failed). Submit it again.', form: form?.what !== undefined ? {} : form ?? {} })
+      : render(reply, pageOf(card), session, namespace, history, { status: 400, card: null, message: 'Each field may be sent once, as text.', form: {} })
   })
 
   app.withTypeProvider<TypeBoxTypeProvider>().post('/memcache', { schema: playgroundFormSchema, attachValidation: true, preHandler: formGuard }, async function runPlayground (request, reply) {
@@ -142,6 +147,38 @@ export default async function playgroundRoutes (app: FastifyInstance) {
     const shownIn = entry.transcript?.card ?? entry.error?.card ?? 'console'
     const anchor = shownIn === 'console' ? 'console' : shownIn
     return reply.header('cache-control', 'no-store').redirect(`${pageOf(entry.transcript?.card ?? entry.error?.card ?? null)}#${anchor}`, 303)
+  })
+
+  // The console's clean-up, through the same guard (CSRF) and rate limit as a command: "Clear"
+  // empties the console and keeps the keys; "Delete my keys" runs delete_multi over every key the
+  // visitor's commands named (history.ts remembers them), in their namespace only, each batch shown
+  // in the console as the run it is.
+  app.withTypeProvider<TypeBoxTypeProvider>().post('/memcache/clear', { schema: playgroundClearSchema, attachValidation: true, preHandler: formGuard }, async function clearPlayground (request, reply) {
+    const { session } = guardedSession(request)
+    const namespace = namespaceOf(session)
+    const { what } = request.body
+    const { history } = await historyOrNotice(namespace)
+    const refuse = (refusal: Refusal) => render(reply, '/memcache', session, namespace, history, refusal)
+    if (what !== 'console' && what !== 'keys') return refuse({ status: 400, card: 'console', message: 'Choose what to clear: the console, or your keys.', form: {} })
+    const rate = limiter.take(clientBucket(request.ip), what === 'keys' ? Math.max(1, history.keys.length) : 1)
+    if (!rate.allowed) {
+      reply.header('retry-after', String(rate.retryAfterSeconds))
+      return refuse({ status: 429, card: 'console', message: `Too many playground commands from your address: ${config.playgroundKeysPerMinute} keys a minute at most. Try again in ${rate.retryAfterSeconds} s.`, form: {} })
+    }
+    const ttl = config.playgroundMaxTtlSeconds
+    if (what === 'console') {
+      await updateHistory(clientA, namespace.historyKey, ttl, cleared)
+    } else {
+      const keys = history.keys
+      for (let i = 0; i < keys.length; i += MAX_MULTI_KEYS) {
+        const batch = keys.slice(i, i + MAX_MULTI_KEYS)
+        const transcript = await runCommand({ a: clientA, b: clientB, namespace, maxTtlSeconds: ttl }, { op: 'delete_multi', card: 'console' }, batch)
+        await recordRun(clientA, namespace.historyKey, ttl, { at: Date.now(), transcript }, { card: 'console' })
+      }
+      // Forgotten only once deleted: a batch that failed (a node down) left its keys remembered.
+      await updateHistory(clientA, namespace.historyKey, ttl, (h) => ({ ...h, keys: h.keys.filter((k) => !keys.includes(k)) }))
+    }
+    return reply.header('cache-control', 'no-store').redirect('/memcache#console', 303)
   })
 }
 

@@ -24,3 +24,11 @@ export const playgroundForm = Type.Object({
 export type PlaygroundForm = Static<typeof playgroundForm>
 
 export const playgroundFormSchema = { body: playgroundForm }
+
+/** The console's two clean-up buttons: what=console empties the console, what=keys deletes the visitor's keys. */
+export const playgroundClearForm = Type.Object({
+  what: text(),
+  [CSRF_FIELD]: text()
+})
+
+export const playgroundClearSchema = { body: playgroundClearForm }

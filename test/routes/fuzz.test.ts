@@ -26,7 +26,7 @@ function generator (seed: number) {
 }
 
 const METHODS = ['GET', 'GET', 'POST', 'POST', 'POST', 'HEAD', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'PROPFIND', 'FOO', 'TRACE']
-const PATHS = ['/', '/', '/value', '/end', '/memcache', '/memcache', '/cas', '/start', '/cluster', '/cluster.json', '/readyz', '/healthz', '/favicon.ico',
+const PATHS = ['/', '/', '/value', '/end', '/memcache', '/memcache', '/memcache/clear', '/cas', '/start', '/cluster', '/cluster.json', '/readyz', '/healthz', '/favicon.ico',
   '/public/style.css', '/public/../package.json', '/public/%2e%2e/package.json', '/nope', '//', '/%', '/%E0%A4%A', '/?', '/index.ejs', '/%00', '/..%2f']
 const QUERY_VALUES = ['', '0', '-1', '1', '2', '99999999999999999999', '1e309', 'NaN', '__proto__', 'constructor', '%', '%ZZ', '<script>', 'k', 'pg:x', '\u00ff', 'a'.repeat(5000), '00000000000000000000000000000000']
 const QUERY_NAMES = ['page', 'notice', 'key', 'node', 'op', '__proto__', 'page[]', 'key[a]']
@@ -44,7 +44,8 @@ function makeCase (random: ReturnType<typeof generator>, session: { cookie: stri
     fields.append('action', pick(['set', 'set', 'del', 'bogus', '']))
     fields.append('op', pick(['get', 'set', 'add', 'set_multi', 'get_multi', 'incr', 'decr', 'append', 'cas', 'delete_multi', 'expire', 'race', 'nope']))
     for (const name of ['key', 'val', 'ttl', 'pairs', 'keys', 'delta', 'cas', 'card']) if (next() < 0.6) fields.append(name, pick(FIELD_VALUES).slice(0, next() < 0.9 ? 300 : undefined))
-    return { method: 'POST', path: pick(['/', '/', '/memcache']), headers: { cookie: session.cookie, 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' }, body: Buffer.from(fields.toString()) }
+    fields.append('what', pick(['console', 'keys', '', 'all']))
+    return { method: 'POST', path: pick(['/', '/', '/memcache', '/memcache/clear']), headers: { cookie: session.cookie, 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' }, body: Buffer.from(fields.toString()) }
   }
   const method = pick(METHODS)
   let path = pick(PATHS)
