@@ -21,7 +21,7 @@ export class SessionPage {
   }
 
   get table () {
-    return this.page.getByRole('table')
+    return this.page.getByRole('table', { name: 'Keys and values of this session' })
   }
 }
 

@@ -20,6 +20,7 @@ import chaptersPlugin from './chapters.ts'
 import playgroundPool from './playground/pool.ts'
 import metricsPlugin from './plugins/metrics.ts'
 import tracingPlugin from './plugins/tracing.ts'
+import sessionTrace from './session-trace.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -62,6 +63,8 @@ export async function buildApp (config: Config, logger: FastifyServerOptions['lo
   // @memcache-session/fastify with this app's config (it registers @fastify/cookie), and the budgets.
   await app.register(sessionPlugin)
   await app.register(csrfPlugin)
+  // The session page's trace of its own view (which commands it sent, how the session opened).
+  await app.register(sessionTrace)
   await app.register(errorPages)
   await app.register(gracefulClose)
 

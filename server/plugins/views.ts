@@ -15,7 +15,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url))
 export const TEMPLATE_LOCALS = [
   'title', 'body', 'playground', 'chapters', 'chapterPath', // layout (server/chapters.ts)
   'formatDuration', 'formatBytes', 'formatCount', // helpers
-  'entries', 'paging', 'stored', 'node', 'nodeIndex', 'copies', 'version', 'csrf', 'csrfField', 'limits', 'ttlSeconds', 'notices', 'notice', 'error', 'form', // session
+  'entries', 'paging', 'stored', 'node', 'nodeIndex', 'copies', 'version', 'csrf', 'csrfField', 'limits', 'ttlSeconds', 'notices', 'notice', 'error', 'form', 'story', 'storyView', // session
   'overview', 'pools', 'charts', 'found', 'key', 'pointed', 'percent', 'chart', 'id', // cluster, bar chart
   'cards', 'card', 'pg', 'transcript', 'label', 'prefix', 'maxKeyBytes', 'switchId', 'connectLines', // playground
   'start', // chapter 1, start memcached
