@@ -22,6 +22,8 @@ export interface SessionStory {
   endsBy: string | null
   /** Why the cookie's session was replaced, in words; null when it was not. */
   loss: string | null
+  /** The record's size as this view read it (bytes), and the session's limit; null when nothing was read. */
+  size: { bytes: number, limit: number } | null
   /** What the Python original sends instead, every view. */
   original: typeof ORIGINAL_COMMANDS
 }
@@ -32,6 +34,8 @@ export interface StoryContext {
   ttlSeconds: number
   maxAgeSeconds: number
   stored: boolean
+  /** The most a session may hold as stored (its JSON's UTF-8 bytes). */
+  maxSessionBytes: number
 }
 
 /** The Python original (test/fixtures/tornado_app.py) on every view: Session.__init__, then the page. */
@@ -74,6 +78,7 @@ export function sessionStory (trace: SessionTrace, context: StoryContext): Sessi
     idleUntil: context.stored ? isoSeconds(at + context.ttlSeconds) : null,
     endsBy: context.stored && trace.createdAt !== null ? isoSeconds(Math.min(trace.createdAt + context.maxAgeSeconds, Number.MAX_SAFE_INTEGER / 1000)) : null,
     loss: lossOf(trace, context, commands),
+    size: sizeOf(commands, context),
     original: ORIGINAL_COMMANDS
   }
 }
@@ -88,6 +93,12 @@ function lossOf (trace: SessionTrace, context: StoryContext, commands: StoryComm
     return `Your previous session is out of reach: the memcached node holding it is unavailable${silent.length ? ` (${silent.join('; ')})` : ''}, ${fresh} The old one may come back with its node, unless it expires first.`
   }
   return `Your previous session is gone: memcached no longer had it (idle for more than ${minutes(context.ttlSeconds)}, or evicted to make room), ${fresh}`
+}
+
+/** Each copy holds the whole record: the largest value a read found is its size. */
+function sizeOf (commands: StoryCommand[], context: StoryContext): SessionStory['size'] {
+  const found = commands.filter((c) => c.answer === 'found').map((c) => c.bytes)
+  return found.length === 0 ? null : { bytes: Math.max(...found), limit: context.maxSessionBytes }
 }
 
 function isoSeconds (seconds: number): string {

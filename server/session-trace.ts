@@ -69,7 +69,7 @@ async function sessionTracePlugin (app: FastifyInstance) {
     for (const [name, listener] of listeners) unsubscribe(name, listener)
   })
 
-  const context = { nodes: app.memcache.nodes.map((n) => n.label), ttlSeconds: app.config.sessionTtlSeconds, maxAgeSeconds: app.config.sessionMaxAgeSeconds }
+  const context = { nodes: app.memcache.nodes.map((n) => n.label), ttlSeconds: app.config.sessionTtlSeconds, maxAgeSeconds: app.config.sessionMaxAgeSeconds, maxSessionBytes: app.sessions.limits.maxSessionBytes }
   // Only the session page's own view is traced (its POST redirects to it).
   app.addHook('onRequest', function traceSessionView (request, reply, done) {
     if (request.method !== 'GET' || request.routeOptions.url !== '/') return done()

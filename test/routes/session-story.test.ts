@@ -32,6 +32,8 @@ for (const copies of [1, 2]) {
       assert.equal(row.answer, 'found')
       assert.equal(row.bytes, record)
     }
+    // The record's size as read, against the session's limit.
+    assert.match(body, new RegExp(`<dt>Size</dt><dd>${record} B of the 64 KiB a session may hold \\(1%; a change past it is refused\\)\\.</dd>`))
     assert.match(storyOf(body), /What the Python original sends, every view \(4 commands\) get <id> .* set <id> <json> 1200/)
     // The idle deadline: this view plus the TTL; the absolute end: the session's start plus its maximum age.
     const idle = Date.parse(/<dt>Idle deadline<\/dt><dd><time datetime="([^"]+)">/.exec(body)![1]!)
