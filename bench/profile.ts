@@ -15,8 +15,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { localClusterOnFreePorts } from '../tools/local-cluster.ts'
 import { freePort, waitForPort } from '../tools/ports.ts'
-import { csrfToken } from '../test/helper.ts'
-import { load, type Visitor } from './measure.ts'
+import { load, visitorWith, type Visitor } from './measure.ts'
 
 const ROUTE = (process.env.PROFILE_ROUTE ?? 'GET') as 'GET' | 'POST'
 const REQUESTS = Number(process.env.PROFILE_REQUESTS ?? 20_000)
@@ -69,17 +68,7 @@ process.once('exit', () => app.kill('SIGKILL'))
 await waitForPort(port, 20_000)
 const url = `http://127.0.0.1:${port}/`
 const visitors: Visitor[] = []
-for (let i = 0; i < 32; i++) {
-  // Ours hands out its cookie and token with the page; the floor, its cookie on the first write.
-  const page = await fetch(url)
-  const visitor = { cookie: page.headers.getSetCookie()[0]?.split(';')[0] ?? '', csrf: csrfToken(await page.text(), { optional: true }) ?? '' }
-  for (const [key, val] of FIELDS) {
-    const stored = await fetch(url, { method: 'POST', redirect: 'manual', headers: { cookie: visitor.cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: visitor.csrf, action: 'set', key, val }) })
-    if (stored.status !== 303) throw new Error(`setting ${key}: ${stored.status}`)
-    visitor.cookie = stored.headers.getSetCookie()[0]?.split(';')[0] ?? visitor.cookie
-  }
-  visitors.push(visitor)
-}
+for (let i = 0; i < 32; i++) visitors.push(await visitorWith(url, FIELDS))
 await load(url, ROUTE, visitors, { amount: 2000, connections: 32 }) // warm-up, not counted
 const fromUs = Number(process.hrtime.bigint() / 1000n)
 const result = await load(url, ROUTE, visitors, { amount: REQUESTS, connections: 32 })

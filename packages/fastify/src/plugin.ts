@@ -6,7 +6,6 @@ import fp from 'fastify-plugin'
 import cookiePlugin from '@fastify/cookie'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { createHmac } from 'node:crypto'
-import { NodeDownError } from '@memcache-session/client'
 import { cookieFormat, type CookieFormat } from './cookie-format.ts'
 import { newSessionId } from './ids.ts'
 import type { SessionLimits } from './limits.ts'
@@ -34,7 +33,7 @@ export interface Sessions {
   readonly store: SessionStore
   /** A short keyed hash of a session id, for logs (never log the id itself: it is the credential). */
   logId (id: string): string
-  /** The nodes that hold the id's copies now, home first (empty when none is up). */
+  /** The nodes that hold the id's copies now, home first (when none is up, the chain's first nodes, which the next request asks). */
   copies (id: string): number[]
 }
 
@@ -117,12 +116,7 @@ async function memcacheSessions (app: FastifyInstance, options: SessionPluginOpt
   }
 
   function copies (id: string): number[] {
-    try {
-      return deps.store.targets(id)
-    } catch (error) {
-      if (error instanceof NodeDownError) return []
-      throw error
-    }
+    return deps.store.targets(id)
   }
 
   const sessions: Sessions = {
