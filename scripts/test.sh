@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Passes the tests on this machine, installing first what they need: memcached, the Python peers the
-# interop tests talk to, openssl (throwaway TLS certificates), a Chromium for Playwright, a Node >=
-# 22.18 (and the other of Node 22 and 24, for the consumer test), the npm dependencies. The README's
-# "Test it" command.
+# interop tests talk to, openssl (throwaway TLS certificates), a Chromium for Playwright (on Debian with
+# a font for the Chinese pages), a Node >= 22.18 (and the other of Node 22 and 24, for the consumer
+# test), the npm dependencies. The README's "Test it" command.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -21,6 +21,8 @@ debian_chromium=false
 if [ "$ID" = debian ]; then
   debian_chromium=true
   require '[ -x /usr/bin/chromium ]' chromium ''
+  # The Chinese pages (e2e/language.spec.ts photographs them): a font with CJK glyphs, else boxes.
+  require '[ -n "$(fc-list :lang=zh 2>/dev/null)" ]' fonts-wqy-zenhei ''
 fi
 install_missing
 ensure_node

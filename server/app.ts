@@ -16,6 +16,8 @@ import healthRoutes from './routes/health.ts'
 import clusterRoutes from './routes/cluster.ts'
 import playgroundRoutes from './routes/playground.ts'
 import startRoutes from './routes/start.ts'
+import languageRoutes from './routes/language.ts'
+import i18nPlugin from './plugins/i18n.ts'
 import chaptersPlugin from './chapters.ts'
 import playgroundPool from './playground/pool.ts'
 import metricsPlugin from './plugins/metrics.ts'
@@ -62,6 +64,9 @@ export async function buildApp (config: Config, logger: FastifyServerOptions['lo
   await app.register(metricsPlugin)
   // @memcache-session/fastify with this app's config (it registers @fastify/cookie), and the budgets.
   await app.register(sessionPlugin)
+  // The page's language: after the cookie parser (the session plugin's), before the form guard's
+  // cross-origin refusal, so that its page is in the visitor's language too.
+  await app.register(i18nPlugin)
   await app.register(csrfPlugin)
   // The session page's trace of its own view (which commands it sent, how the session opened).
   await app.register(sessionTrace)
@@ -71,6 +76,7 @@ export async function buildApp (config: Config, logger: FastifyServerOptions['lo
   // Routes.
   await app.register(healthRoutes)
   await app.register(startRoutes)
+  await app.register(languageRoutes)
   await app.register(sessionRoutes)
   await app.register(clusterRoutes)
   if (config.playground) await app.register(playgroundRoutes)

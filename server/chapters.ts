@@ -5,6 +5,8 @@
 // /start and ends at `/`.
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
+import { MESSAGES } from './i18n/messages.ts'
+import { DEFAULT_LANGUAGE, type Language } from './i18n/language.ts'
 
 declare module 'fastify' {
   interface FastifyReply {
@@ -20,19 +22,23 @@ export interface Chapter {
   nav: string
   /** The chapter's name where a page links to it ("Next: 2. The client API"). */
   title: string
+  /** The page's <title>. */
+  pageTitle: string
 }
 
+// The names are each language's (server/i18n/*/common.ts, keyed by path).
 const ALL = [
-  { path: '/start', nav: 'Start', title: 'Start memcached', playground: false },
-  { path: '/memcache', nav: 'Commands', title: 'The client API', playground: true },
-  { path: '/cas', nav: 'CAS', title: 'Two clients, gets and cas', playground: true },
-  { path: '/cluster', nav: 'Cluster', title: 'Several weighted nodes', playground: false },
-  { path: '/', nav: 'Session', title: 'Sessions in memcached', playground: false }
+  { path: '/start', playground: false },
+  { path: '/memcache', playground: true },
+  { path: '/cas', playground: true },
+  { path: '/cluster', playground: false },
+  { path: '/', playground: false }
 ] as const
 
 /** The chapters this app serves, numbered: without the playground (PLAYGROUND=off) its two are gone. */
-export function chapters (playground: boolean): Chapter[] {
-  return ALL.filter((c) => playground || !c.playground).map(({ path, nav, title }, i) => ({ number: i + 1, path, nav, title }))
+export function chapters (playground: boolean, language: Language = DEFAULT_LANGUAGE): Chapter[] {
+  const names = MESSAGES[language].chapters
+  return ALL.filter((c) => playground || !c.playground).map(({ path }, i) => ({ number: i + 1, path, ...names[path] }))
 }
 
 /**

@@ -1,6 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { formatBytes, formatDuration } from '../server/format.ts'
+import { durationFormatter, formatBytes, formatDuration } from '../server/format.ts'
+import { MESSAGES } from '../server/i18n/messages.ts'
 import { buildTestApp, startCluster, Visitor } from './helper.ts'
 
 test('durations in the unit that fits, at most two units, never "0 minutes"', () => {
@@ -38,4 +39,13 @@ test('notices are styled for what they mean: a write is a success, nothing to do
   await visitor.set('k', 'v')
   assert.match((await visitor.get('/?notice=saved')).body, /<p class="success" role="status">Saved\.<\/p>/)
   assert.match((await visitor.get('/?notice=absent')).body, /<p class="notice" role="status">There was no such key/)
+})
+
+test('formatDuration in another language\'s words (the Chinese pages)', () => {
+  const zh = durationFormatter(MESSAGES.zh.units)
+  assert.equal(zh(1200), '20 分钟')
+  assert.equal(zh(90), '1 分钟 30 秒')
+  assert.equal(zh(93784), '1 天 2 小时')
+  assert.equal(zh(0), '0 秒')
+  assert.equal(durationFormatter(MESSAGES.en.units)(90), formatDuration(90))
 })

@@ -6,7 +6,7 @@ import fastifyStatic from '@fastify/static'
 import ejs from 'ejs'
 import { fileURLToPath } from 'node:url'
 import { formatBytes, formatCount, formatDuration } from '../format.ts'
-import { chapters } from '../chapters.ts'
+import { languageLocals } from './i18n.ts'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 
@@ -14,6 +14,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url))
 // each template in `with (locals)`, which made variable lookups the templates' main cost.
 export const TEMPLATE_LOCALS = [
   'title', 'body', 'playground', 'chapters', 'chapterPath', // layout (server/chapters.ts)
+  't', 'language', 'htmlLang', 'backPath', // the page's language (plugins/i18n.ts)
   'formatDuration', 'formatBytes', 'formatCount', // helpers
   'entries', 'paging', 'stored', 'node', 'nodeIndex', 'copies', 'version', 'csrf', 'csrfField', 'limits', 'ttlSeconds', 'notices', 'notice', 'error', 'form', 'story', 'storyView', // session
   'overview', 'pools', 'charts', 'found', 'key', 'pointed', 'percent', 'chart', 'id', // cluster, bar chart
@@ -35,7 +36,8 @@ async function viewsPlugin (app: FastifyInstance) {
     // on every render unless `cache` is set. Editing a template means restarting the server.
     production: true,
     options: { _with: false, destructuredLocals: TEMPLATE_LOCALS, cache: true },
-    defaultContext: { title: 'memcache-session', playground: app.config.playground, chapters: chapters(app.config.playground), chapterPath: null, ...TEMPLATE_HELPERS }
+    // English unless the i18n hook says otherwise; no language switch on a page no request asked for (a bare socket's error).
+    defaultContext: { title: 'memcache-session', playground: app.config.playground, chapterPath: null, ...TEMPLATE_HELPERS, ...languageLocals(app.config.playground).en, backPath: null }
   })
   await app.register(fastifyStatic, {
     root: `${root}public`,

@@ -9,6 +9,7 @@ import { encodeKey, InvalidKeyError, type MemcacheClient } from '@memcache-sessi
 import { formatCount } from '../format.ts'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { clusterQuerySchema, type ClusterQuery } from '../schemas/cluster.ts'
+import type { Language } from '../i18n/language.ts'
 
 const percent = (share: number) => `${(share * 100).toFixed(1)}%`
 
@@ -115,9 +116,10 @@ export default async function clusterRoutes (app: FastifyInstance) {
     return { overviews, found }
   }
 
-  // The plain page (no key, no node pointed out) is the same for everyone until an overview
-  // changes: rendered once per set of overviews, so a visitor polling /cluster costs little more than JSON.
-  const plainPages = new WeakMap<ClusterOverview, { playground: ClusterOverview | undefined, html: string }>()
+  // The plain page (no key, no node pointed out) is the same for everyone of a language until an
+  // overview changes: rendered once per set of overviews and language, so a visitor polling
+  // /cluster costs little more than JSON.
+  const plainPages = new WeakMap<ClusterOverview, { playground: ClusterOverview | undefined, html: Partial<Record<Language, string>> }>()
 
   app.withTypeProvider<TypeBoxTypeProvider>().get('/cluster', { schema: clusterQuerySchema }, async function showCluster (request, reply) {
     const query = request.query
@@ -125,12 +127,18 @@ export default async function clusterRoutes (app: FastifyInstance) {
     const overview = overviews[0]!
     const pointed = query.node !== undefined && query.node < overview.nodes.length ? query.node : null
     const plain = query.key === undefined && pointed === null
-    const cached = plain ? plainPages.get(overview) : undefined
-    let html = cached && cached.playground === overviews[1] ? cached.html : undefined
+    const language = request.language
+    let cached = plain ? plainPages.get(overview) : undefined
+    if (cached && cached.playground !== overviews[1]) cached = undefined
+    let html = cached?.html[language]
     if (html === undefined) {
       const shown = pools.map((pool, i) => ({ name: pool.name, title: pool.title, idPrefix: pool.idPrefix, overview: overviews[i]!, charts: chartsFor(overviews[i]!) }))
-      html = await app.view('cluster.ejs', { title: 'Several weighted nodes', chapterPath: '/cluster', overview, pools: shown, found, key: query.key ?? '', pointed, prefix: LOOKUP_PREFIX, percent })
-      if (plain) plainPages.set(overview, { playground: overviews[1], html })
+      // app.view reads no reply.locals: the page's language (plugins/i18n.ts) is passed as they are.
+      html = await app.view('cluster.ejs', { ...reply.locals, ...(plain ? { backPath: '/cluster' } : {}), title: 'Several weighted nodes', chapterPath: '/cluster', overview, pools: shown, found, key: query.key ?? '', pointed, prefix: LOOKUP_PREFIX, percent })
+      if (plain) {
+        if (!cached) plainPages.set(overview, cached = { playground: overviews[1], html: {} })
+        cached.html[language] = html
+      }
     }
     return reply.type('text/html; charset=utf-8').send(html)
   })

@@ -1,0 +1,9 @@
+// GET /language: the language to switch to, and the page to go back to.
+import { Type } from 'typebox'
+
+export const languageQuerySchema = {
+  querystring: Type.Object({
+    to: Type.Union([Type.Literal('en'), Type.Literal('zh')]),
+    back: Type.Optional(Type.String({ maxLength: 2048 }))
+  })
+}
