@@ -42,7 +42,7 @@ export class MemcacheClient {
     const probes = { probeMinMs: options.probeMinMs, probeMaxMs: options.probeMaxMs }
     this.protocol = options.transport.protocol
     const transport = { timeoutMs: options.timeoutMs, tls: options.tls }
-    this.nodes = options.servers.map((address) => new MemcacheNode(address, options.transport.open(address, transport), probes))
+    this.nodes = options.servers.map((address) => new MemcacheNode(this, address, options.transport.open(address, transport), probes))
     this.router = createRouter(options.hashing, options.servers)
     this.buckets = weightedBuckets(options.servers.map((s) => s.weight))
     this.hashing = options.hashing

@@ -6,10 +6,11 @@
 //   memcache-session:command:end    { client, command, node, outcome, durationMs, valueBytes }
 //                                   outcome: 'ok', or the error's code (MC_ERR_TIMEOUT...)
 //   memcache-session:retry          { client, command, node, attempt, reason }    a command sent again elsewhere
-//   memcache-session:node:down      { node, reason, timedOut }
-//   memcache-session:node:up        { node, downForMs }
+//   memcache-session:node:down      { client, node, reason, timedOut }   the client takes the node out of routing
+//   memcache-session:node:up        { client, node, downForMs }          it answered again (a probe or a request)
 //
-// One start and one end per round trip: a pipelined batch to one node counts once.
+// One start and one end per round trip: a pipelined batch to one node counts once. A node's down
+// and up are this client's view of it: several clients on one node each publish their own.
 import { channel } from 'node:diagnostics_channel'
 import { performance } from 'node:perf_hooks'
 
@@ -41,8 +42,22 @@ export interface RetryMessage extends CommandStartMessage {
   reason: string
 }
 
-export interface NodeDownMessage { node: string, reason: string, timedOut: boolean }
-export interface NodeUpMessage { node: string, downForMs: number }
+export interface NodeDownMessage {
+  /** The client whose node it is. */
+  client: object
+  /** host:port */
+  node: string
+  /** The failure's message. */
+  reason: string
+  /** It stopped answering (a deadline passed) rather than refused or closed. */
+  timedOut: boolean
+}
+
+export interface NodeUpMessage {
+  client: object
+  node: string
+  downForMs: number
+}
 
 /**
  * Runs one round trip to `node`, publishing its start and end when anyone listens. `size` reads

@@ -30,6 +30,8 @@ export class MemcacheNode {
   readonly address: NodeAddress
   readonly label: string
   readonly transport: NodeTransport
+  /** The client this node belongs to, named in its down and up messages (a node has one per client). */
+  readonly #owner: object
   /** Why the node last failed; null while it answers. */
   lastError: string | null = null
   readonly #timing: ProbeTiming
@@ -43,7 +45,8 @@ export class MemcacheNode {
   #probeTimer: NodeJS.Timeout | undefined
   #nextProbeAt = 0
 
-  constructor (address: NodeAddress, transport: NodeTransport, timing: ProbeTiming) {
+  constructor (owner: object, address: NodeAddress, transport: NodeTransport, timing: ProbeTiming) {
+    this.#owner = owner
     this.address = address
     this.label = `${address.host}:${address.port}`
     this.transport = transport
@@ -96,7 +99,7 @@ export class MemcacheNode {
     if (!this.#up) return
     this.#up = false
     this.#downSince = Date.now()
-    if (nodeDownChannel.hasSubscribers) nodeDownChannel.publish({ node: this.label, reason, timedOut } satisfies NodeDownMessage)
+    if (nodeDownChannel.hasSubscribers) nodeDownChannel.publish({ client: this.#owner, node: this.label, reason, timedOut } satisfies NodeDownMessage)
     this.#probeDelay = this.#timing.probeMinMs
     this.#scheduleProbe()
   }
@@ -114,7 +117,7 @@ export class MemcacheNode {
     if (this.#up) return
     this.#up = true
     this.#upSince = Date.now()
-    if (nodeUpChannel.hasSubscribers) nodeUpChannel.publish({ node: this.label, downForMs: this.#upSince - this.#downSince } satisfies NodeUpMessage)
+    if (nodeUpChannel.hasSubscribers) nodeUpChannel.publish({ client: this.#owner, node: this.label, downForMs: this.#upSince - this.#downSince } satisfies NodeUpMessage)
     clearTimeout(this.#probeTimer)
     this.#probeTimer = undefined
   }

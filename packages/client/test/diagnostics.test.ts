@@ -40,13 +40,14 @@ test('commands, node failures and retries are published, with no key or value in
   const index = mc.nodeIndexFor(secretKey)!
   await cluster.nodes[index]!.stop('SIGKILL')
   await mc.get(secretKey) // its node refuses: marked down, and the get goes where the key routes now
-  assert.deepEqual(downs.map((m) => [m.node, m.timedOut]), [[home, false]])
+  assert.deepEqual(downs.map((m) => [m.client === mc, m.node, m.timedOut]), [[true, home, false]])
   assert.equal(retries.length, 1)
   assert.deepEqual({ command: retries[0]!.command, attempt: retries[0]!.attempt, reason: retries[0]!.reason }, { command: 'get', attempt: 1, reason: 'MC_ERR_NODE_DOWN' })
   assert.ok(ends.some((m) => m.client === mc && m.outcome === 'MC_ERR_NODE_DOWN'))
 
   await cluster.nodes[index]!.start()
   await eventually(() => ups.length === 1, 3000)
+  assert.equal(ups[0]!.client, mc)
   assert.equal(ups[0]!.node, home)
   assert.ok(ups[0]!.downForMs > 0)
 
