@@ -17,7 +17,7 @@ import { nodeHealth } from './node-health.ts'
 /** The memcached clients whose commands are counted, each under a pool's name. */
 export interface MetricsSources {
   pools: ReadonlyArray<{ name: string, client: MemcacheClient }>
-  /** The clients whose node health is reported, one per pool. */
+  /** The clients whose node health is reported (memcached_node_up) and whose nodes' down and up are counted, one per pool. */
   healthPools: ReadonlyArray<{ name: string, client: MemcacheClient }>
   /** Session copies kept (1 or 2). */
   sessionCopies: number
@@ -41,6 +41,7 @@ const COMMAND_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.
 
 interface CommandEnd { client: object, command: string, node: string, outcome: string, durationMs: number, valueBytes: number }
 interface Retry { client: object, command: string, node: string, reason: string }
+interface NodeTransition { client: object, node: string }
 
 /**
  * prom-client's process metrics (CPU, memory, event loop delay, GC), in a registry of their own,
@@ -86,6 +87,21 @@ export function createMetrics ({ pools, healthPools, sessionCopies, traffic }: M
     }
   })
 
+  // A node's transitions, counted from each pool's health client only: the one memcached_node_up
+  // reads and the heartbeat keeps. The pool's other clients (the playground's second terminal)
+  // see the same node fall and come back on their own and are not counted again, so one increment
+  // is one transition of the pool's view, and down minus up is 1 - memcached_node_up for each node.
+  // Every series starts at 0: increase() reads a series' first sample as its start, not a rise.
+  const healthOf = new Map<object, string>(healthPools.map(({ name, client }) => [client, name]))
+  const nodeDowns = new FastCounter({ name: 'memcached_node_down_total', help: 'Times the pool took the node out of routing after a failure (refused, closed, no answer within the deadline), once per pool.', labelNames: ['pool', 'node'], registers })
+  const nodeUps = new FastCounter({ name: 'memcached_node_up_total', help: 'Times a node that was down answered again (a probe or a request) and was routed to again, once per pool.', labelNames: ['pool', 'node'], registers })
+  for (const { name, client } of healthPools) {
+    for (const node of client.nodes) {
+      nodeDowns.series(name, node.label)
+      nodeUps.series(name, node.label)
+    }
+  }
+
   const opens = new FastCounter({ name: 'session_opens_total', help: 'Sessions opened by requests: loaded, issued (lazy, not stored yet), new, or lost (the cookie named a session that is no more), with why.', labelNames: ['outcome', 'reason'], registers })
   const reads = new FastCounter({ name: 'session_reads_total', help: 'Page views\' reads of a stored session: found, missing or ended.', labelNames: ['result'], registers })
   const oneCopy = new FastCounter({ name: 'session_reads_one_copy_total', help: 'Reads that found the session on fewer copies than are kept (one of two): its other copy was missing, behind or unreachable.', registers })
@@ -109,6 +125,16 @@ export function createMetrics ({ pools, healthPools, sessionCopies, traffic }: M
       const m = message as Retry
       const pool = poolOf.get(m.client)
       if (pool !== undefined) retries.series(pool, m.node, m.command, m.reason).inc()
+    }],
+    ['memcache-session:node:down', (message) => {
+      const m = message as NodeTransition
+      const pool = healthOf.get(m.client)
+      if (pool !== undefined) nodeDowns.series(pool, m.node).inc()
+    }],
+    ['memcache-session:node:up', (message) => {
+      const m = message as NodeTransition
+      const pool = healthOf.get(m.client)
+      if (pool !== undefined) nodeUps.series(pool, m.node).inc()
     }],
     ['memcache-session:session:open', (message) => {
       const m = message as { outcome: string, reason: string | null }
