@@ -81,6 +81,26 @@ export class HttpVisitor {
     return response.status
   }
 
+  /**
+   * Runs a playground card's form (POST /memcache, as the page posts it) and follows its 303 as a
+   * browser would: the status of the POST and the page it leads to (its cards show the runs).
+   */
+  async playground (app: AppProcess, fields: Record<string, string>): Promise<{ status: number, body: string }> {
+    if (!this.csrf) await this.get(app)
+    const response = await fetch(new URL('memcache', app.url), {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { ...this.#headers(), 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: this.csrf!, ...fields })
+    })
+    this.#keepCookie(response)
+    const location = response.headers.get('location')
+    if (location === null) return { status: response.status, body: await response.text() }
+    await response.arrayBuffer()
+    const page = await fetch(new URL(location, app.url), { headers: this.#headers() })
+    return { status: response.status, body: await page.text() }
+  }
+
   /** The session id the signed cookie carries. */
   get sessionId (): string | undefined {
     return this.cookie && decodeURIComponent(this.cookie.slice('uc='.length)).slice(0, 32)
