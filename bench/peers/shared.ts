@@ -1,11 +1,11 @@
 // What the peer apps share: their settings from the environment (as the bench runner passes
 // them) and the page they answer with.
-import ejs from 'ejs'
-import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { TEMPLATE_HELPERS, TEMPLATE_LOCALS } from '../../server/plugins/views.ts'
 import { chapters } from '../../server/chapters.ts'
 import { sessionView } from '../../server/session-view.ts'
+import { sessionStory } from '../../server/session-story.ts'
+import { compileTemplates } from '../../server/templates.ts'
 
 export const COOKIE_NAME = 'uc'
 export const TTL_SECONDS = 1200
@@ -15,11 +15,23 @@ export const secret = process.env.COOKIE_SECRET ?? 'bench-secret-that-is-long-en
 /** host:port[:weight] as MEMCACHED_SERVERS; the peers' clients take host:port. */
 export const hosts = (process.env.MEMCACHED_SERVERS ?? '127.0.0.1:11211').split(',').map((s) => s.split(':').slice(0, 2).join(':'))
 
-const views = fileURLToPath(new URL('../../views/', import.meta.url))
-// Compiled as the app compiles them (server/plugins/views.ts), helpers included.
-const compile = (name: string) => ejs.compile(readFileSync(`${views}${name}`, 'utf8'), { filename: `${views}${name}`, _with: false, destructuredLocals: TEMPLATE_LOCALS })
-const index = compile('index.ejs')
-const layout = compile('layout.ejs')
+// Compiled and rendered as the app compiles and renders them in production (server/plugins/views.ts).
+const sessionPage = compileTemplates(fileURLToPath(new URL('../../views/', import.meta.url)), { locals: TEMPLATE_LOCALS, debug: false }).page('index.ejs')
+
+// The story ours tells of a view (server/session-story.ts), as it reads for a stored session
+// read from its two copies: built once, since the floor has no trace of its own; rendering it is
+// the page's cost, which the floor pays like ours.
+const now = Math.floor(Date.now() / 1000)
+const storyOfAView = sessionStory({
+  at: now * 1000,
+  commands: [{ command: 'gat', node: '127.0.0.1:11211', outcome: 'ok', valueBytes: 16 }, { command: 'gat', node: '127.0.0.1:11213', outcome: 'ok', valueBytes: 16 }],
+  open: { outcome: 'loaded', reason: null },
+  read: { result: 'found', copies: 2, wanted: 2, unreachable: 0 },
+  createdAt: now,
+  stored: true
+}, { nodes: ['127.0.0.1:11211', '127.0.0.1:11212', '127.0.0.1:11213', '127.0.0.1:11214'], ttlSeconds: TTL_SECONDS, maxAgeSeconds: 12 * 3600, stored: true, maxSessionBytes: 65_536 })
+const story = () => storyOfAView
+const CHAPTERS = chapters(false)
 
 /**
  * The session page, from the app's own templates, so every app in the benchmark sends the same
@@ -28,8 +40,13 @@ const layout = compile('layout.ejs')
  */
 export function page (data: Record<string, unknown>): string {
   const view = sessionView(Object.entries(data).filter(([k]) => k !== 'cookie'), 1)
-  const body = index({
+  return sessionPage({
     ...TEMPLATE_HELPERS,
+    title: 'Session',
+    playground: false,
+    chapters: CHAPTERS,
+    chapterPath: '/',
+    story,
     entries: view.rows,
     paging: view.paging,
     stored: view.stored,
@@ -44,8 +61,6 @@ export function page (data: Record<string, unknown>): string {
     error: null,
     form: { action: 'set', key: '', val: '' }
   })
-  // As ours renders it in the bench (PLAYGROUND=off): the chapters' navigation, the session chapter.
-  return layout({ ...TEMPLATE_HELPERS, title: 'Session', playground: false, chapters: chapters(false), chapterPath: '/', body })
 }
 
 /** The small page of the bare floor: a form and a table, nothing else. */

@@ -71,7 +71,7 @@ export async function answerFrameworkError (error: FastifyError, request: Fastif
     ? 'This address is not a valid URL: each % in it must start a %-escape of two hex digits (such as %20).'
     : error.message
   request.log.info({ status, reason: error.code }, 'request refused')
-  const html = await request.server.view('error.ejs', { title: heading, heading, message, status })
+  const html = await request.server.view(request.server.templates.page('error.ejs'), { title: heading, heading, message, status })
   reply.code(status).headers(SECURITY_HEADERS).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html)
 }
 
@@ -79,7 +79,7 @@ async function errorPages (app: FastifyInstance) {
   app.decorate('clientErrorResponses', new Map<number, Buffer>())
   app.addHook('onReady', async function renderClientErrorPages () {
     for (const { status, heading, message } of CLIENT_ERRORS) {
-      const html = Buffer.from(await app.view('error.ejs', { title: heading, heading, message, status }))
+      const html = Buffer.from(await app.view(app.templates.page('error.ejs'), { title: heading, heading, message, status }))
       const headers = { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8', 'content-length': String(html.length), 'cache-control': 'no-store', connection: 'close' }
       const head = `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`
       app.clientErrorResponses.set(status, Buffer.concat([Buffer.from(head, 'latin1'), html]))
@@ -92,11 +92,11 @@ async function errorPages (app: FastifyInstance) {
     else request.log.info({ status, reason: message }, 'request refused')
     reply.code(status).header('cache-control', 'no-store')
     if (status === 503) reply.header('retry-after', '5')
-    return reply.view('error.ejs', { title: heading, heading, message, status })
+    return reply.view(app.templates.page('error.ejs'), { title: heading, heading, message, status })
   })
 
   app.setNotFoundHandler(function renderNotFound (request: FastifyRequest, reply: FastifyReply) {
-    return reply.code(404).view('error.ejs', { title: 'Not found', heading: 'Not found', message: `Nothing lives at ${request.url.slice(0, 200)}.`, status: 404 })
+    return reply.code(404).view(app.templates.page('error.ejs'), { title: 'Not found', heading: 'Not found', message: `Nothing lives at ${request.url.slice(0, 200)}.`, status: 404 })
   })
 }
 

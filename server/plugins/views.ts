@@ -1,4 +1,5 @@
-// EJS templates from views/ (escaped output with <%= %>) and static assets from public/.
+// EJS templates from views/ (escaped output with <%= %>), compiled once (server/templates.ts) and
+// sent through @fastify/view, and static assets from public/.
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import view from '@fastify/view'
@@ -7,6 +8,20 @@ import ejs from 'ejs'
 import { fileURLToPath } from 'node:url'
 import { formatBytes, formatCount, formatDuration } from '../format.ts'
 import { languageLocals } from './i18n.ts'
+import { compileTemplates, type Render, type Templates } from '../templates.ts'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The pages, each a function for `reply.view(page, data)`: `app.templates.page('index.ejs')`. */
+    templates: Templates
+    view (page: Render, data?: object): Promise<string>
+  }
+  // @fastify/view renders a function page by calling it with the merged data (its defaultContext,
+  // reply.locals, the data): its own types know only template names.
+  interface FastifyReply {
+    view (page: Render, data?: object): FastifyReply
+  }
+}
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 
@@ -27,15 +42,13 @@ export const TEMPLATE_LOCALS = [
 export const TEMPLATE_HELPERS = { formatDuration, formatBytes, formatCount }
 
 async function viewsPlugin (app: FastifyInstance) {
+  // Compiled once, whatever NODE_ENV says: editing a template means restarting the server. Outside
+  // production EJS tracks template lines, so that an error names the line.
+  app.decorate('templates', compileTemplates(`${root}views`, { locals: TEMPLATE_LOCALS, debug: !app.config.production }))
   await app.register(view, {
     engine: { ejs },
     root: `${root}views`,
-    layout: 'layout.ejs',
-    // Compile each template once, whatever NODE_ENV says: @fastify/view otherwise recompiles every
-    // page outside production, and ejs recompiles every `include` (the cluster page's two charts)
-    // on every render unless `cache` is set. Editing a template means restarting the server.
     production: true,
-    options: { _with: false, destructuredLocals: TEMPLATE_LOCALS, cache: true },
     // English unless the i18n hook says otherwise; no language switch on a page no request asked for (a bare socket's error).
     defaultContext: { title: 'memcache-session', playground: app.config.playground, chapterPath: null, ...TEMPLATE_HELPERS, ...languageLocals(app.config.playground).en, backPath: null }
   })

@@ -134,7 +134,7 @@ export default async function clusterRoutes (app: FastifyInstance) {
     if (html === undefined) {
       const shown = pools.map((pool, i) => ({ name: pool.name, title: pool.title, idPrefix: pool.idPrefix, overview: overviews[i]!, charts: chartsFor(overviews[i]!) }))
       // app.view reads no reply.locals: the page's language (plugins/i18n.ts) is passed as they are.
-      html = await app.view('cluster.ejs', { ...reply.locals, ...(plain ? { backPath: '/cluster' } : {}), title: 'Several weighted nodes', chapterPath: '/cluster', overview, pools: shown, found, key: query.key ?? '', pointed, prefix: LOOKUP_PREFIX, percent })
+      html = await app.view(app.templates.page('cluster.ejs'), { ...reply.locals, ...(plain ? { backPath: '/cluster' } : {}), title: 'Several weighted nodes', chapterPath: '/cluster', overview, pools: shown, found, key: query.key ?? '', pointed, prefix: LOOKUP_PREFIX, percent })
       if (plain) {
         if (!cached) plainPages.set(overview, cached = { playground: overviews[1], html: {} })
         cached.html[language] = html

@@ -50,7 +50,7 @@ export default async function playgroundRoutes (app: FastifyInstance) {
     const last = history.entries.at(-1)
     const forms: History['forms'] = { ...history.forms }
     if (refusal?.card) forms[refusal.card] = refusal.form
-    return reply.view(page === '/cas' ? 'cas.ejs' : 'playground.ejs', {
+    return reply.view(app.templates.page(page === '/cas' ? 'cas.ejs' : 'playground.ejs'), {
       title: page === '/cas' ? 'Two clients, gets and cas' : 'The client API',
       cards: cardsOn(page),
       csrf: csrfToken(config.cookieSecrets, session.id),

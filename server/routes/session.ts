@@ -32,6 +32,7 @@ interface PageState {
 }
 
 export default async function sessionRoutes (app: FastifyInstance) {
+  const sessionPage = app.templates.page('index.ejs')
   function renderPage (reply: FastifyReply, { session, replaced }: OpenedSession, state: PageState = {}) {
     const copies = app.sessions.copies(session.id).map((index) => {
       const node = app.memcache.nodes[index]!
@@ -39,7 +40,7 @@ export default async function sessionRoutes (app: FastifyInstance) {
     })
     reply.code(state.status ?? 200).header('cache-control', 'no-store')
     const view = sessionView(session.entries(), state.page ?? 1)
-    return reply.view('index.ejs', {
+    return reply.view(sessionPage, {
       title: 'Session',
       entries: view.rows,
       paging: view.paging,

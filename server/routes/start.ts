@@ -23,7 +23,7 @@ export default async function startRoutes (app: FastifyInstance) {
       wanted !== undefined && wanted < checked.nodes.length ? asker.check(checked.name, wanted) : null
     ])
     reply.code(wanted !== undefined && check === null ? 404 : 200).header('cache-control', 'no-store')
-    return reply.view('start.ejs', {
+    return reply.view(app.templates.page('start.ejs'), {
       title: 'Start memcached',
       start: {
         flags: TUTORIAL_FLAGS,
