@@ -36,9 +36,19 @@ declare module 'fastify' {
  */
 export const BODY_LIMIT_BYTES = 256 * 1024
 
+/** Whether `logger` writes info, the level of Fastify's per-request entries. */
+function logsRequests (logger: FastifyServerOptions['logger']): boolean {
+  if (!logger) return false
+  const level = typeof logger === 'object' && 'level' in logger ? logger.level : 'info'
+  return level === undefined || ['trace', 'debug', 'info'].includes(level)
+}
+
 export async function buildApp (config: Config, logger: FastifyServerOptions['logger'] = false): Promise<FastifyInstance> {
   const app = Fastify({
     logger,
+    // Fastify logs each request at info; at a quieter level it would still build both entries
+    // (and time the request) on every request, to throw them away.
+    disableRequestLogging: !logsRequests(logger),
     trustProxy: config.trustProxy,
     bodyLimit: BODY_LIMIT_BYTES,
     ...serverTimeouts(config.requestTimeoutMs),

@@ -47,9 +47,10 @@ export function chapters (playground: boolean, language: Language = DEFAULT_LANG
  */
 async function chaptersPlugin (app: FastifyInstance) {
   const paths = new Set(chapters(app.config.playground).map((c) => c.path))
-  app.addHook('onRequest', async function markChapter (request, reply) {
+  app.addHook('onRequest', function markChapter (request, reply, done) {
     const path = request.routeOptions.url
     if (path !== undefined && paths.has(path)) reply.locals = { ...(reply.locals ?? {}), chapterPath: path }
+    done()
   })
 }
 

@@ -51,5 +51,7 @@ const COUNT = new Intl.NumberFormat('en')
 
 /** 12345 → "12,345"; null (a node that did not answer) → "–". */
 export function formatCount (value: number | null): string {
-  return value === null ? '–' : COUNT.format(value)
+  if (value === null) return '–'
+  // Below a thousand there is no separator to place: the same text, without the formatter.
+  return Number.isInteger(value) && value > -1000 && value < 1000 ? String(value) : COUNT.format(value)
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { durationFormatter, formatBytes, formatDuration } from '../server/format.ts'
+import { durationFormatter, formatBytes, formatCount, formatDuration } from '../server/format.ts'
 import { MESSAGES } from '../server/i18n/messages.ts'
 import { buildTestApp, startCluster, Visitor } from './helper.ts'
 
@@ -48,4 +48,9 @@ test('formatDuration in another language\'s words (the Chinese pages)', () => {
   assert.equal(zh(93784), '1 天 2 小时')
   assert.equal(zh(0), '0 秒')
   assert.equal(durationFormatter(MESSAGES.en.units)(90), formatDuration(90))
+})
+
+test('formatCount: separators from a thousand on, the same text below it, a dash for no answer', () => {
+  assert.deepEqual([0, 7, 999, 1000, 12_345, -999, -1000, 12.5, 1234.5].map(formatCount), ['0', '7', '999', '1,000', '12,345', '-999', '-1,000', '12.5', '1,234.5'])
+  assert.equal(formatCount(null), '–')
 })

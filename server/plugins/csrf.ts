@@ -61,12 +61,12 @@ class CrossOriginError extends Error {
 async function csrfPlugin (app: FastifyInstance) {
   app.decorateRequest('guardedSession', null)
 
-  app.addHook('onRequest', async function refuseCrossOrigin (request) {
+  // A callback hook, not an async one: it runs on every request, and a promise per request shows.
+  app.addHook('onRequest', function refuseCrossOrigin (request, _reply, done) {
     const reason = crossOriginReason(request)
-    if (reason) {
-      request.log.info({ reason }, 'cross-origin request refused')
-      throw new CrossOriginError(reason)
-    }
+    if (!reason) return done()
+    request.log.info({ reason }, 'cross-origin request refused')
+    done(new CrossOriginError(reason))
   })
 
   app.decorate('formGuard', function formGuard (refuse: RefusalPage): FormGuard {
