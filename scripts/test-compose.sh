@@ -37,6 +37,8 @@ else
   require '[ -x /usr/lib/podman/netavark ]' netavark ''
   require '[ -x /usr/lib/podman/aardvark-dns ]' aardvark-dns ''
   require 'command -v iptables' iptables ''
+  # The container runtime scripts/compose/containers.conf names (crun refuses hybrid cgroups).
+  require 'command -v runc' runc ''
   [ "$(uname -s)" = Linux ] || die "no Docker engine answers on $socket: start Docker Desktop (or set DOCKER_HOST), then run this again"
   install_missing
   [ "$(id -u)" = 0 ] || die "no Docker engine answers on $socket, and the podman fallback runs rootful: run as root, or start Docker"

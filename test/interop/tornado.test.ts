@@ -7,6 +7,7 @@ import { once } from 'node:events'
 import { buildTestApp, csrfToken, eventually, makeClient, pageError, sessionTable, startCluster } from '../helper.ts'
 import { freePort, waitForPort } from '../../tools/ports.ts'
 import { startTornadoApp } from '../fixtures/tornado-app.ts'
+import { APP_START_MS } from '../support/app-process.ts'
 
 const SECRET = 'shared-secret-for-both-apps-0123456789abcdef'
 
@@ -20,7 +21,7 @@ test('sessions move both ways between the Tornado original and this port', async
   const port = await freePort()
   const tornado = startTornadoApp({ port, secret: SECRET, servers: cluster.servers })
   t.after(async () => { tornado.kill(); if (tornado.exitCode === null) await once(tornado, 'exit') })
-  await waitForPort(port, 15_000)
+  await waitForPort(port, APP_START_MS)
   const ours = await buildTestApp(t, cluster, { COOKIE_FORMAT: 'tornado', COOKIE_SECRET: SECRET })
   const pyUrl = `http://127.0.0.1:${port}/`
   const mc = makeClient(t, cluster)

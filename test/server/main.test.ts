@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { eventually, makeClient, startCluster, TEST_SECRET } from '../helper.ts'
 import { freePort, waitForPort } from '../../tools/ports.ts'
 import { MemcacheClient } from '@memcache-session/client'
+import { APP_START_MS } from '../support/app-process.ts'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 
@@ -46,7 +47,7 @@ test('without MEMCACHED_SERVERS, npm start runs four weighted nodes and the play
   const port = await freePort()
   const server = startServer({ PORT: String(port), LOCAL_MEMCACHED_PORTS: [...ports, ...playgroundPorts].join(',') })
   t.after(() => server.child.kill('SIGKILL'))
-  await waitForPort(port, 15_000)
+  await waitForPort(port, APP_START_MS)
   const mc = new MemcacheClient({ servers: ports.map((p, i) => ({ host: '127.0.0.1', port: p, weight: [4, 3, 1, 2][i]! })) })
   const limits = await Promise.all(ports.map(async (_, i) => Number((await mc.stats(i)).limit_maxbytes) / 1024 / 1024))
   mc.close()
@@ -74,7 +75,7 @@ test('SIGTERM: in-flight requests finish, memcached connections close, exit 0', 
     COOKIE_SECRET: TEST_SECRET
   })
   t.after(() => server.child.kill('SIGKILL'))
-  await waitForPort(port, 15_000)
+  await waitForPort(port, APP_START_MS)
   const first = await fetch(`http://127.0.0.1:${port}/`)
   const cookie = first.headers.getSetCookie()[0]!.split(';')[0]!
   await fetch(`http://127.0.0.1:${port}/`, { headers: { cookie } }) // a first visit asks no node (lazy sessions); this one connects to the id's

@@ -6,6 +6,7 @@ import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
 import { buildTestApp, csrfToken, MEMCACHED_ENV, startCluster, TEST_SECRET, Visitor } from '../helper.ts'
 import { freePort, waitForPort } from '../../tools/ports.ts'
+import { APP_START_MS } from '../support/app-process.ts'
 
 test('50 concurrent POSTs setting 50 keys on one session keep all 50', async (t) => {
   const cluster = await startCluster(t)
@@ -31,7 +32,7 @@ test('the same split across two app processes sharing the cluster and the secret
       stdio: ['ignore', 'ignore', 'inherit']
     })
     t.after(async () => { child.kill('SIGTERM'); if (child.exitCode === null) await once(child, 'exit') })
-    await waitForPort(port, 15_000)
+    await waitForPort(port, APP_START_MS)
   }
 
   // One visitor: a cookie and CSRF token from the first process, used on both.

@@ -9,6 +9,13 @@ import { freePort, waitForPort } from '../../tools/ports.ts'
 import { csrfToken, MEMCACHED_ENV, NO_SESSION_BUDGETS, sessionTable, TEST_SECRET } from '../helper.ts'
 import type { LocalCluster } from '../../tools/local-cluster.ts'
 
+/**
+ * How long an app process may take to listen. About a second on a quiet machine; more than 15 s
+ * was seen with three other test suites on the two cores. The bound only tells a start that hangs
+ * from a slow one: no test measures how fast the app starts.
+ */
+export const APP_START_MS = 60_000
+
 const root = fileURLToPath(new URL('../../', import.meta.url))
 
 export interface AppProcess {
@@ -36,7 +43,7 @@ export async function startAppProcess (t: Pick<TestContext, 'after'>, cluster: L
   })
   const exited = once(child, 'exit').then(([code]) => { throw new Error(`the app exited (${code}) before it listened on ${port}:\n${output}`) })
   exited.catch(() => {})
-  await Promise.race([waitForPort(port, 15_000), exited])
+  await Promise.race([waitForPort(port, APP_START_MS), exited])
   return { url: `http://127.0.0.1:${port}/`, output: () => output }
 }
 
