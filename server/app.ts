@@ -1,5 +1,5 @@
 // Builds the app from a config object; never listens (server/main.ts does). Tests build it too.
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import formbody from '@fastify/formbody'
 import type { Config } from './config.ts'
 import { parseForm } from './forms.ts'
@@ -48,7 +48,7 @@ export async function buildApp (config: Config, logger: FastifyServerOptions['lo
     logger,
     // Fastify logs each request at info; at a quieter level it would still build both entries
     // (and time the request) on every request, to throw them away.
-    disableRequestLogging: !logsRequests(logger),
+    logController: new LogController({ disableRequestLogging: !logsRequests(logger) }),
     trustProxy: config.trustProxy,
     bodyLimit: BODY_LIMIT_BYTES,
     ...serverTimeouts(config.requestTimeoutMs),
