@@ -2,7 +2,7 @@
 // them) and the page they answer with.
 import { fileURLToPath } from 'node:url'
 import { TEMPLATE_HELPERS, TEMPLATE_LOCALS } from '../../server/plugins/views.ts'
-import { chapters } from '../../server/chapters.ts'
+import { languageLocals } from '../../server/plugins/i18n.ts'
 import { sessionView } from '../../server/session-view.ts'
 import { sessionStory } from '../../server/session-story.ts'
 import { compileTemplates } from '../../server/templates.ts'
@@ -31,7 +31,8 @@ const storyOfAView = sessionStory({
   stored: true
 }, { nodes: ['127.0.0.1:11211', '127.0.0.1:11212', '127.0.0.1:11213', '127.0.0.1:11214'], ttlSeconds: TTL_SECONDS, maxAgeSeconds: 12 * 3600, stored: true, maxSessionBytes: 65_536 })
 const story = () => storyOfAView
-const CHAPTERS = chapters(false)
+// The English page, as ours sends it without a lang cookie or Accept-Language (server/plugins/i18n.ts).
+const ENGLISH = { ...languageLocals(false).en, backPath: '/' }
 
 /**
  * The session page, from the app's own templates, so every app in the benchmark sends the same
@@ -42,9 +43,9 @@ export function page (data: Record<string, unknown>): string {
   const view = sessionView(Object.entries(data).filter(([k]) => k !== 'cookie'), 1)
   return sessionPage({
     ...TEMPLATE_HELPERS,
+    ...ENGLISH,
     title: 'Session',
     playground: false,
-    chapters: CHAPTERS,
     chapterPath: '/',
     story,
     entries: view.rows,
