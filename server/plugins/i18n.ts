@@ -4,7 +4,7 @@
 // is a cookie read, a memoised header lookup and an Object.assign. HTML answers say what they vary
 // on, so a cache never serves one visitor's language to another.
 import fp from 'fastify-plugin'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import { chooseLanguage, HTML_LANG, LANGUAGE_COOKIE, LANGUAGES, type Language } from '../i18n/language.ts'
 import { MESSAGES, type Messages } from '../i18n/messages.ts'
 import { chapters } from '../chapters.ts'
@@ -49,21 +49,24 @@ async function i18nPlugin (app: FastifyInstance) {
   app.decorate('languageLocals', locals)
   app.decorateRequest('language', 'en')
 
-  app.addHook('onRequest', async function pickLanguage (request: FastifyRequest, reply: FastifyReply) {
+  // Callback hooks, not async ones: they run on every request, and a promise each per request shows.
+  app.addHook('onRequest', function pickLanguage (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) {
     const language = chooseLanguage(request.cookies[LANGUAGE_COOKIE], request.headers['accept-language'])
     request.language = language
     const page = reply.locals ?? {}
     // Where the switch in the header comes back to: this page, or for a form's answer its chapter.
     const backPath = request.method === 'GET' ? request.url : ((page.chapterPath as string | undefined) ?? '/')
     reply.locals = Object.assign(page, locals[language], { backPath })
+    done()
   })
 
-  app.addHook('onSend', async function varyOnLanguage (_request, reply) {
+  app.addHook('onSend', function varyOnLanguage (_request, reply, payload, done) {
     const type = reply.getHeader('content-type')
     if (typeof type === 'string' && type.startsWith('text/html')) {
       const vary = reply.getHeader('vary')
       reply.header('vary', vary ? `${String(vary)}, ${VARY}` : VARY)
     }
+    done(null, payload)
   })
 }
 
