@@ -1,6 +1,7 @@
 // The session page tells its view's story: nothing stored yet on a first visit; then which
 // commands this view sent, to which node, what came back; the deadlines as times. At a desktop
-// and at 360 px, axe finds nothing and nothing overflows.
+// and at 360 px, axe finds nothing and nothing overflows. After a change, each copy's CAS before
+// and after it; on a plain view, the current one only.
 import AxeBuilder from '@axe-core/playwright'
 import { test, expect } from './fixtures.ts'
 
@@ -40,3 +41,29 @@ for (const viewport of [{ width: 1280, height: 800 }, { width: 360, height: 740 
     await testInfo.attach(`the session page's story at ${viewport.width} px`, { path, contentType: 'image/png' })
   })
 }
+
+test('after a change the page shows each copy\'s CAS before and after it; a plain view, only the current one', async ({ page, sessionPage }) => {
+  await sessionPage.goto()
+  await sessionPage.submit('set', 'name', 'Ada')
+  await sessionPage.submit('set', 'name', 'Grace')
+  await expect(page.getByRole('status')).toHaveText('Saved.')
+  const stored = page.locator('details', { has: page.getByText('As stored in memcached') })
+  await expect(stored).toHaveAttribute('open', '') // opened by the change, so its CAS is in view
+  await expect(stored.getByText(/^1 → 2 \(counts the writes/)).toBeVisible()
+  const changes = stored.getByRole('listitem').filter({ hasText: /^node \d: \d+ → \d+$/ })
+  await expect(changes).toHaveCount(2) // two copies, each with its own token
+  const after: string[] = []
+  for (const text of await changes.allTextContents()) {
+    const [, node, before, now] = /^node (\d): (\d+) → (\d+)$/.exec(text)!
+    expect(before, `node ${node}`).not.toEqual(now)
+    after.push(`node ${node}: ${now}`)
+  }
+  expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([])
+
+  await sessionPage.goto()
+  await expect(stored).not.toHaveAttribute('open')
+  await stored.getByText('As stored in memcached').click()
+  await expect(stored.getByRole('listitem').filter({ hasText: /→/ })).toHaveCount(0)
+  await expect(stored.getByRole('listitem').filter({ hasText: /^node \d: \d+$/ })).toHaveText(after)
+  await expect(stored.getByText(/^2 \(counts the writes/)).toBeVisible()
+})

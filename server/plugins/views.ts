@@ -31,7 +31,7 @@ export const TEMPLATE_LOCALS = [
   'title', 'body', 'playground', 'chapters', 'chapterPath', // layout (server/chapters.ts)
   't', 'language', 'htmlLang', 'backPath', // the page's language (plugins/i18n.ts)
   'formatDuration', 'formatBytes', 'formatCount', // helpers
-  'entries', 'paging', 'stored', 'node', 'nodeIndex', 'copies', 'version', 'csrf', 'csrfField', 'limits', 'ttlSeconds', 'notices', 'notice', 'error', 'form', 'story', 'storyView', // session
+  'entries', 'paging', 'stored', 'node', 'nodeIndex', 'copies', 'version', 'csrf', 'csrfField', 'limits', 'ttlSeconds', 'notices', 'notice', 'error', 'form', 'story', 'storyView', 'casTokens', 'casChange', // session
   'overview', 'pools', 'charts', 'found', 'key', 'pointed', 'percent', 'chart', 'id', // cluster, bar chart
   'cards', 'card', 'pg', 'transcript', 'label', 'prefix', 'maxKeyBytes', 'switchId', 'connectLines', // playground
   'start', // chapter 1, start memcached

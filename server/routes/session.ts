@@ -7,6 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { CSRF_FIELD, csrfToken, type OpenedSession, SessionError, SessionInputError } from '@memcache-session/fastify'
 import { guardedSession, type RefusalPage } from '../plugins/csrf.ts'
 import { sessionView, valueText } from '../session-view.ts'
+import { casChange, signCasChange, verifiedCasChange } from '../session-cas-change.ts'
 import { endFormSchema, NOTICES, sessionFormSchema, sessionPageSchema, sessionValueSchema, type NoticeCode, type SessionForm } from '../schemas/session-form.ts'
 
 const REPLACED_NOTICES = {
@@ -29,6 +30,8 @@ interface PageState {
   error?: string
   notice?: string
   form?: SessionForm
+  /** The `cas` parameter a change's redirect carried (server/session-cas-change.ts), unverified. */
+  casParam?: string
 }
 
 export default async function sessionRoutes (app: FastifyInstance) {
@@ -40,6 +43,7 @@ export default async function sessionRoutes (app: FastifyInstance) {
     })
     reply.code(state.status ?? 200).header('cache-control', 'no-store')
     const view = sessionView(session.entries(), state.page ?? 1)
+    const casNow = { version: session.version, tokens: session.casTokens }
     return reply.view(sessionPage, {
       title: 'Session',
       entries: view.rows,
@@ -47,6 +51,9 @@ export default async function sessionRoutes (app: FastifyInstance) {
       stored: view.stored,
       copies,
       version: session.version,
+      casTokens: casNow.tokens,
+      // Before and after the change that led here, when provably it and still current; else null.
+      casChange: verifiedCasChange(app.config.cookieSecrets, session.id, state.casParam, casNow),
       csrf: csrfToken(app.config.cookieSecrets, session.id),
       csrfField: CSRF_FIELD,
       limits: app.sessions.limits,
@@ -89,7 +96,7 @@ export default async function sessionRoutes (app: FastifyInstance) {
     const opened = await app.sessions.open(request, reply)
     const code = request.query.notice
     const notice = code && Object.hasOwn(NOTICES, code) ? NOTICES[code as NoticeCode] : undefined
-    return renderPage(reply, opened, { notice, page: Number(request.query.page ?? 1) })
+    return renderPage(reply, opened, { notice, page: Number(request.query.page ?? 1), casParam: request.query.cas })
   })
 
   // One value whole, as plain text (the page shows a preview of long ones): bounded by the value
@@ -112,8 +119,14 @@ export default async function sessionRoutes (app: FastifyInstance) {
       return renderPage(reply, opened, { status: 429, error: overBudget.message, form })
     }
     try {
+      const { session } = opened
+      // Before: as this request read the record. When another write raced it, the store re-applied
+      // the change on the newer record, and the version shows the jump (1 → 3): still the truth.
+      const before = { version: session.version, tokens: session.casTokens }
       const notice = await applyChange(opened, form)
-      return reply.redirect(`/?notice=${notice}`, 303)
+      const change = notice === 'saved' || notice === 'deleted' ? casChange(before, { version: session.version, tokens: session.casTokens }) : null
+      const cas = change ? `&cas=${encodeURIComponent(signCasChange(app.config.cookieSecrets, session.id, change))}` : ''
+      return reply.redirect(`/?notice=${notice}${cas}`, 303)
     } catch (error) {
       if (!(error instanceof SessionError)) throw error
       request.log.info({ session: app.sessions.logId(opened.session.id), reason: error.message }, 'session change refused')

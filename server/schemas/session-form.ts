@@ -33,7 +33,9 @@ export type NoticeCode = keyof typeof NOTICES
 export const sessionPageQuery = Type.Object({
   notice: Type.Optional(Type.String()),
   /** Which page of the session's keys (server/session-view.ts); anything but a page number shows the first. */
-  page: Type.Optional(Type.String())
+  page: Type.Optional(Type.String()),
+  /** A change's CAS before and after, signed (server/session-cas-change.ts); anything else shows nothing. */
+  cas: Type.Optional(Type.String())
 })
 
 export const sessionPageSchema = { querystring: sessionPageQuery }

@@ -73,6 +73,17 @@ export class Session<T extends JsonShape<T> = SessionValues> {
     return this.#state.copies?.version ?? null
   }
 
+  /**
+   * memcached's CAS token (its 64-bit item version, as `gets` prints it) of each copy, by node, as
+   * this request last read or wrote the record: the tokens the next change compares against.
+   * Empty while nothing is stored. Nothing secret: a token names a version, not the session.
+   */
+  get casTokens (): ReadonlyArray<{ node: number, cas: bigint }> {
+    const tokens = this.#state.copies?.tokens
+    if (!tokens) return []
+    return [...tokens].flatMap(([node, cas]) => (cas ? [{ node, cas: cas.readBigUInt64BE(0) }] : []))
+  }
+
   /** Nodes whose copy was behind when this request read the session (now rewritten). */
   get laggingCopies (): readonly number[] {
     return this.#state.copies?.lagging ?? []
