@@ -8,6 +8,7 @@ import { createServer, type AddressInfo } from 'node:net'
 import type { Page } from '@playwright/test'
 import { test as base, expect } from './fixtures.ts'
 import { checkPage } from './page-checks.ts'
+import { LIBFAKETIME_MISSING, libfaketimePath } from '../tools/aged-clock.ts'
 
 const SIZES = [
   { name: 'desktop', viewport: { width: 1280, height: 800 } },
@@ -23,12 +24,20 @@ async function freePort (): Promise<number> {
   return port
 }
 
-/** A second app, on its own nodes with node 2 of each pool stopped: the pages with a node down. */
+/** How long session node 0 of the second app has been up, by its own clock (tools/aged-clock.ts). */
+const AGED_SECONDS = 9000
+const aging = libfaketimePath() === null ? {} : { E2E_AGED_NODE: '0', E2E_AGED_SECONDS: String(AGED_SECONDS) }
+
+/**
+ * A second app, on its own nodes with node 2 of each pool stopped: the pages with a node down.
+ * Where libfaketime is installed, its session node 0 has been up 2 h 30 min (a real memcached
+ * whose clock was moved on): issue 20's overflow came from a long uptime beside a node down.
+ */
 const test = base.extend<object, { downURL: string }>({
   downURL: [async ({ browserName: _ }, use) => {
     const port = await freePort()
     const child: ChildProcess = spawn(process.execPath, ['e2e/serve.ts'], {
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', COOKIE_SECRET: 'e2e-secret-that-is-long-enough-0123456789', LOG_LEVEL: 'warn', E2E_STOP_NODE: '2', E2E_STOP_PLAYGROUND_NODE: '2', SESSION_WRITES_PER_MINUTE: '0', SESSION_NEW_PER_MINUTE: '0' },
+      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', COOKIE_SECRET: 'e2e-secret-that-is-long-enough-0123456789', LOG_LEVEL: 'warn', ...aging, E2E_STOP_NODE: '2', E2E_STOP_PLAYGROUND_NODE: '2', SESSION_WRITES_PER_MINUTE: '0', SESSION_NEW_PER_MINUTE: '0' },
       stdio: ['ignore', 'inherit', 'inherit']
     })
     const url = `http://127.0.0.1:${port}`
@@ -150,6 +159,29 @@ for (const { name: size, viewport } of SIZES) {
       await checkPage(page, testInfo, `start-down-${size}`)
       const playground = await page.goto(`${downURL}/memcache`)
       if (playground!.status() === 200) await checkPage(page, testInfo, `playground-down-${size}`)
+    })
+
+    test('with a node down and another up for hours: the cluster table fits its card', async ({ page, downURL }, testInfo) => {
+      test.skip(libfaketimePath() === null, LIBFAKETIME_MISSING)
+      await page.goto(`${downURL}/cluster`)
+      const table = page.locator('table.nodes').first() // the session cluster's
+      // Its own stats say it: 2 hours and some minutes (the minutes count on while the tests run).
+      await expect(table.locator('tr#node-0 td[data-label="Uptime"]')).toHaveText(/^2 hours \d+ minutes?$/)
+      await expect(table.locator('tr#node-2 .badge.down')).toBeVisible()
+      await expect(table.locator('tr#node-2 .node-error')).toContainText('ECONNREFUSED')
+      const fit = await table.evaluate((table) => {
+        const card = table.closest('.card')!
+        const right = card.getBoundingClientRect().right
+        const out = Array.from(table.querySelectorAll('th, td')).filter((cell) => cell.getBoundingClientRect().right > right + 0.5).map((cell) => cell.textContent!.trim().slice(0, 40))
+        return { table: table.scrollWidth, card: card.clientWidth, cardContent: card.scrollWidth, out, page: document.documentElement.scrollWidth, viewport: document.documentElement.clientWidth }
+      })
+      expect(fit.out, 'cells past the card\'s right edge').toEqual([])
+      expect(fit.table).toBeLessThanOrEqual(fit.card)
+      expect(fit.cardContent).toBeLessThanOrEqual(fit.card)
+      expect(fit.page).toBeLessThanOrEqual(fit.viewport)
+      const path = testInfo.outputPath(`cluster-aged-down-${size}.png`)
+      await table.locator('xpath=ancestor::section[contains(@class, "card")][1]').screenshot({ path })
+      await testInfo.attach(`the session cluster's nodes, one up for hours and one down, at ${viewport.width} px`, { path, contentType: 'image/png' })
     })
 
     test('the playground and the error pages', async ({ page }, testInfo) => {

@@ -19,6 +19,8 @@ export interface LocalNodeSpec {
   memoryMb: number
   /** More memcached flags, e.g. `-B ascii` (refuse the binary protocol) or TLS (`-Z -o ...`). */
   flags?: readonly string[]
+  /** More environment for the process (an aged clock: tools/aged-clock.ts). */
+  env?: Readonly<Record<string, string>>
 }
 
 export class LocalNode {
@@ -43,7 +45,7 @@ export class LocalNode {
     const args = ['-l', '127.0.0.1', '-p', String(this.spec.port), '-m', String(this.spec.memoryMb), '-U', '0', ...(this.spec.flags ?? [])]
     // memcached refuses to run as root unless told which user to be.
     if (process.getuid?.() === 0) args.push('-u', 'root')
-    const child = spawn(this.binary, args, { stdio: ['ignore', 'ignore', 'pipe'] })
+    const child = spawn(this.binary, args, { stdio: ['ignore', 'ignore', 'pipe'], env: this.spec.env && { ...process.env, ...this.spec.env } })
     this.#process = child
     let stderr = ''
     child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
@@ -117,14 +119,16 @@ export interface LocalClusterOptions {
   binary?: string
   /** More memcached flags for every node. */
   flags?: readonly string[]
+  /** More environment for the node at `index` (e.g. an aged clock for one of them). */
+  envOf?: (index: number) => Readonly<Record<string, string>> | undefined
 }
 
 /** Nodes with memory in proportion to weight (`memoryPerWeightMb` per unit of weight). */
 export function localCluster (
   nodes: Array<{ port: number, weight: number }>,
-  { memoryPerWeightMb = 16, binary = 'memcached', flags = [] }: LocalClusterOptions = {}
+  { memoryPerWeightMb = 16, binary = 'memcached', flags = [], envOf }: LocalClusterOptions = {}
 ): LocalCluster {
-  return new LocalCluster(nodes.map(({ port, weight }) => new LocalNode({ port, weight, memoryMb: weight * memoryPerWeightMb, flags }, binary)))
+  return new LocalCluster(nodes.map(({ port, weight }, index) => new LocalNode({ port, weight, memoryMb: weight * memoryPerWeightMb, flags, env: envOf?.(index) }, binary)))
 }
 
 /** The memcached flags that make a node speak only what `protocol` needs: meta nodes refuse binary. */
