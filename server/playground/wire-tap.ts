@@ -59,9 +59,6 @@ export function wireValue (bytes: Buffer): string {
   return text.length > MAX_WIRE_VALUE_CHARS ? `${escaped}… (${Buffer.byteLength(text.slice(MAX_WIRE_VALUE_CHARS))} more bytes)` : escaped
 }
 
-/** What a quiet delete batch answers before MN, said rather than shown (see metaLines.deleteMulti). */
-export const NF_PER_MISSING_KEY = '(NF O<i> for each key that was not there)'
-
 const casNumber = (cas: Buffer | undefined) => (cas ? cas.readBigUInt64BE(0) : 0n)
 const MODE_LETTER: Record<StoreMode, string> = { set: 'S', add: 'E', replace: 'R', append: 'A', prepend: 'P' }
 const STORE_CODES = { stored: 'HD', exists: 'EX', 'not-found': 'NF', 'not-stored': 'NS' } as const
@@ -96,15 +93,19 @@ export const metaLines = {
     })
     return { sent: [...keys.map((key, i) => `mg ${key} v c f q O${i}`), 'mn'], received: [...received, 'MN'] }
   },
-  /** The transport hands back which entries were refused, not the new tokens: those show as c<cas>. */
+  /**
+   * A batch of sets asks for no token: each stored entry answers HD with its position. A refused
+   * one answers memcached's error line instead, which names no position (the transport says which
+   * entry it was, not the words): shown as what it was, in brackets.
+   */
   setMulti (entries: ReadonlyArray<{ key: Buffer, bytes: Buffer, flags: number }>, ttl: number, refused: number[]) {
-    const sent = entries.flatMap(({ key, bytes, flags }, i) => [`ms ${key} ${bytes.length} MS c F${flags} T${ttl} O${i}`, wireValue(bytes)])
-    const received = entries.flatMap((_, i) => (refused.includes(i) ? [] : [`HD c<cas> O${i}`]))
+    const sent = entries.flatMap(({ key, bytes, flags }, i) => [`ms ${key} ${bytes.length} MS F${flags} T${ttl} O${i}`, wireValue(bytes)])
+    const received = entries.map((_, i) => (refused.includes(i) ? `(an error line: entry O${i} not stored)` : `HD O${i}`))
     return { sent: [...sent, 'mn'], received: [...received, 'MN'] }
   },
-  /** Quiet deletes answer only for a key that was not there (NF O<i>), which the transport does not report. */
-  deleteMulti (keys: readonly Buffer[]) {
-    return { sent: [...keys.map((key, i) => `md ${key} q O${i}`), 'mn'], received: [NF_PER_MISSING_KEY, 'MN'] }
+  /** Quiet deletes answer only for a key that was not there: NF with its position. */
+  deleteMulti (keys: readonly Buffer[], missing: readonly number[]) {
+    return { sent: [...keys.map((key, i) => `md ${key} q O${i}`), 'mn'], received: [...[...missing].sort((a, b) => a - b).map((i) => `NF O${i}`), 'MN'] }
   }
 }
 
@@ -163,8 +164,8 @@ export function tappedTransport (inner: TransportFactory): TransportFactory {
           (refused) => (meta ? metaLines.setMulti(entries, ttl, refused) : binaryLines('SETQ (0x11)', entries.map((e) => e.key), `NOOP: ${entries.length - refused.length} stored`)),
           () => metaLines.setMulti(entries, ttl, []).sent),
         deleteMulti: (keys) => tap(() => transport.deleteMulti(keys),
-          () => (meta ? metaLines.deleteMulti(keys) : binaryLines('DELETEQ (0x14)', keys, 'NOOP')),
-          () => metaLines.deleteMulti(keys).sent),
+          (missing) => (meta ? metaLines.deleteMulti(keys, missing) : binaryLines('DELETEQ (0x14)', keys, `NOOP: ${missing.length} not found`)),
+          () => metaLines.deleteMulti(keys, []).sent),
         stats: () => transport.stats(),
         probe: () => transport.probe(),
         close: () => transport.close()

@@ -185,7 +185,7 @@ export class MemcacheClient {
   /** Deletes every key; true when every node answered (missing keys are not an error, as `delete_multi`). */
   async deleteMulti (keys: readonly string[]): Promise<boolean> {
     const failed: string[] = []
-    await this.#dispatch.pipeline('deleteMulti', keys.map((key) => ({ key })), 'always', (transport, group) => transport.deleteMulti(group.map((r) => r.keyBytes)), failed)
+    await this.#dispatch.pipeline('deleteMulti', keys.map((key) => ({ key })), 'always', async (transport, group) => { await transport.deleteMulti(group.map((r) => r.keyBytes)) }, failed)
     return failed.length === 0
   }
 

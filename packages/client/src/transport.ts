@@ -75,8 +75,8 @@ export interface NodeTransport {
   getMulti (keys: readonly Buffer[]): Promise<Map<number, Item>>
   /** One round trip: the positions of the entries that were not stored. */
   setMulti (entries: ReadonlyArray<{ key: Buffer, bytes: Buffer, flags: number }>, ttl: number): Promise<number[]>
-  /** One round trip; a missing key is not a failure (as python-memcached's delete_multi). */
-  deleteMulti (keys: readonly Buffer[]): Promise<void>
+  /** One round trip; a missing key is not a failure (as python-memcached's delete_multi): the positions of those. */
+  deleteMulti (keys: readonly Buffer[]): Promise<number[]>
   stats (): Promise<Record<string, string>>
   /** The cheapest request the node answers: for health probes. */
   probe (): Promise<void>

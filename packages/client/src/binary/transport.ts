@@ -103,12 +103,15 @@ export class BinaryTransport implements NodeTransport {
     return failed
   }
 
-  async deleteMulti (keys: readonly Buffer[]): Promise<void> {
-    // A quiet DELETE answers only when it fails; a missing key is not a failure here, any other
-    // status is (as on meta).
-    await this.connection.batch(keys.map((key) => ({ opcode: Opcode.DELETEQ, key })), NOOP, (response) => {
+  async deleteMulti (keys: readonly Buffer[]): Promise<number[]> {
+    // A quiet DELETE answers only when it fails; a missing key is not a failure here (its position
+    // is returned), any other status is (as on meta).
+    const missing: number[] = []
+    await this.connection.batch(keys.map((key) => ({ opcode: Opcode.DELETEQ, key })), NOOP, (response, position) => {
       if (response.header.status !== Status.KEY_NOT_FOUND) unexpected(response)
+      missing.push(position)
     })
+    return missing
   }
 
   async stats (): Promise<Record<string, string>> {

@@ -79,11 +79,13 @@ export interface StoreOptions {
   cas?: bigint
   quiet?: boolean
   opaque?: number
+  /** Ask for the new CAS token (`c`, the default); a batch of sets, which keeps no token, says false. */
+  returnCas?: boolean
 }
 
 /** `ms`: set / add / replace / append / prepend, optionally compare-and-swap; answers the new CAS token (`c`). */
-export function storeRequest (key: Buffer, value: Buffer, { mode, flags, ttl, cas, quiet, opaque }: StoreOptions): WireRequest {
-  const parts: string[] = [`M${MODE_LETTER[mode]}`, 'c']
+export function storeRequest (key: Buffer, value: Buffer, { mode, flags, ttl, cas, quiet, opaque, returnCas = true }: StoreOptions): WireRequest {
+  const parts: string[] = [`M${MODE_LETTER[mode]}`, ...(returnCas ? ['c'] : [])]
   // Append and prepend keep the item's flags and expiry: memcached ignores F and T for them.
   if (mode !== 'append' && mode !== 'prepend') parts.push(`F${flags ?? 0}`, `T${ttl ?? 0}`)
   if (cas !== undefined) parts.push(`C${cas}`)

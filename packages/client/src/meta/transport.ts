@@ -97,7 +97,8 @@ export class MetaTransport implements NodeTransport {
     // Not quiet, and each request carries its position as opaque: every success answers HD with
     // it, while memcached's error lines (SERVER_ERROR object too large...) carry no opaque and may
     // even come before earlier requests' answers. A position without its HD failed.
-    const requests = entries.map(({ key, bytes, flags }, i) => storeRequest(key, bytes, { mode: 'set', flags, ttl, opaque: i }))
+    // No `c`: nothing keeps a batch's new tokens, so none is asked for (each success is `HD O<i>`).
+    const requests = entries.map(({ key, bytes, flags }, i) => storeRequest(key, bytes, { mode: 'set', flags, ttl, opaque: i, returnCas: false }))
     const stored = new Set<number>()
     for (const response of await this.#batch(requests)) {
       if (response.code === 'HD') stored.add(Number(response.flags.get('O')))
@@ -105,11 +106,15 @@ export class MetaTransport implements NodeTransport {
     return entries.map((_, i) => i).filter((i) => !stored.has(i))
   }
 
-  async deleteMulti (keys: readonly Buffer[]): Promise<void> {
+  async deleteMulti (keys: readonly Buffer[]): Promise<number[]> {
     const requests = keys.map((key, i) => deleteRequest(key, { quiet: true, opaque: i }))
+    const missing: number[] = []
     for (const response of await this.#batch(requests)) {
-      if (response.code !== 'NF') unexpected(response)
+      // A quiet delete answers only a key that was not there: NF with its position.
+      if (response.code === 'NF') missing.push(Number(response.flags.get('O')))
+      else unexpected(response)
     }
+    return missing
   }
 
   async stats (): Promise<Record<string, string>> {

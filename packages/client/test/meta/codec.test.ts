@@ -16,6 +16,7 @@ test('requests are meta command lines', () => {
   assert.equal(text(storeRequest(key, Buffer.from('z'), { mode: 'set', flags: 16, ttl: 5, cas: 18446744073709551615n })), 'ms k 1 MS c F16 T5 C18446744073709551615\r\nz\r\n')
   assert.equal(text(storeRequest(key, Buffer.from('d'), { mode: 'append' })), 'ms k 1 MA c\r\nd\r\n')
   assert.equal(text(storeRequest(key, Buffer.from('_'), { mode: 'prepend', quiet: true, opaque: 3 })), 'ms k 1 MP c q O3\r\n_\r\n')
+  assert.equal(text(storeRequest(key, Buffer.from('b'), { mode: 'set', flags: 0, ttl: 9, opaque: 2, returnCas: false })), 'ms k 1 MS F0 T9 O2\r\nb\r\n') // a batch's set: no token asked
   assert.equal(text(deleteRequest(key)), 'md k\r\n')
   assert.equal(text(deleteRequest(key, { cas: 7n, quiet: true })), 'md k C7 q\r\n')
   assert.equal(text(arithmeticRequest(key, 'incr', 5n)), 'ma k MI D5 v\r\n')
