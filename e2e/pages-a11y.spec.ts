@@ -79,7 +79,8 @@ for (const { name: size, viewport } of SIZES) {
       await set('url', 'https://example.com/' + 'x'.repeat(150))
       await set('favourite_colour', 'green')
       expect(await oneLine(page, 'table.session-data td:first-child')).toEqual([true, true, true, true])
-      await page.getByText('As stored in memcached').click()
+      // Open already: a change's page opens it, to show the change's CAS before and after.
+      await expect(page.locator('details', { has: page.getByText('As stored in memcached') })).toHaveAttribute('open', '')
       await checkPage(page, testInfo, `session-data-${size}`)
 
       await page.getByLabel('Key').fill('k'.repeat(300))
