@@ -4,6 +4,7 @@
 // what happened to it: its node did not answer, it ran out (idle, or evicted), it was ended, or it
 // reached its maximum age. Pure: the page's template only prints what this returns.
 import type { SessionTrace } from './session-trace.ts'
+import { MESSAGES, type Messages } from './i18n/messages.ts'
 
 export interface StoryCommand {
   command: string
@@ -13,6 +14,10 @@ export interface StoryCommand {
   node: string
   answer: string
   bytes: number
+  /** What came back, whatever the language: the story's own reasoning reads this, never the words. */
+  outcome: 'found' | 'nothing' | 'done' | 'failed'
+  /** The failure's code, when it failed. */
+  code?: string
 }
 
 export interface SessionStory {
@@ -36,68 +41,66 @@ export interface StoryContext {
   stored: boolean
   /** The most a session may hold as stored (its JSON's UTF-8 bytes). */
   maxSessionBytes: number
+  /** The page's language's words (English by default). */
+  words?: Messages['story']
 }
 
-/** The Python original (test/fixtures/tornado_app.py) on every view: Session.__init__, then the page. */
-export const ORIGINAL_COMMANDS = [
-  { command: 'get <id>', why: 'is the cookie\'s session there? (Session.__init__)' },
-  { command: 'get <id>', why: 'read it again, to write it back' },
-  { command: 'set <id> <json> 1200', why: 'the same record, to slide its expiry 20 minutes on' },
-  { command: 'get <id>', why: 'the JSON the page shows (stored_text)' }
-] as const
+/** The Python original (test/fixtures/tornado_app.py) on every view: Session.__init__, then the page (why each: the story's words). */
+const ORIGINAL = ['get <id>', 'get <id>', 'set <id> <json> 1200', 'get <id>'] as const
+export const ORIGINAL_COMMANDS = originalCommands(MESSAGES.en.story)
 
 const READS = new Set(['get', 'gets', 'gat', 'getMulti'])
-/** What each of the client's command names does, for a reader who knows python-memcached's. */
-const MEANING: Record<string, string> = {
-  gat: 'get and touch: reads it and slides its expiry, one round trip',
-  gets: 'gets: reads it with its CAS token',
-  get: 'get',
-  getMulti: 'get_multi',
-  cas: 'cas: writes it if unchanged',
-  add: 'add',
-  set: 'set',
-  touch: 'touch: slides its expiry',
-  delete: 'delete'
+
+function originalCommands (words: Messages['story']) {
+  return ORIGINAL.map((command, i) => ({ command, why: words.why[i]! }))
 }
+// Built once per language, not per view.
+const ORIGINALS = new Map<Messages['story'], ReturnType<typeof originalCommands>>()
 
 export function sessionStory (trace: SessionTrace, context: StoryContext): SessionStory {
+  const words = context.words ?? MESSAGES.en.story
   const nodeName = (address: string) => {
     const index = context.nodes.indexOf(address)
-    return index < 0 ? address : `node ${index} (${address})`
+    return index < 0 ? address : words.node(index, address)
   }
-  const commands = trace.commands.map(({ command, node, outcome, valueBytes }) => ({
-    command,
-    meaning: MEANING[command] ?? command,
-    node: nodeName(node),
-    answer: outcome !== 'ok' ? `no answer (${outcome})` : READS.has(command) ? (valueBytes > 0 ? 'found' : 'nothing there') : 'done',
-    bytes: valueBytes
-  }))
+  const commands = trace.commands.map(({ command, node, outcome, valueBytes }): StoryCommand => {
+    const status = outcome !== 'ok' ? 'failed' : READS.has(command) ? (valueBytes > 0 ? 'found' : 'nothing') : 'done'
+    return {
+      command,
+      meaning: words.meanings[command] ?? command,
+      node: nodeName(node),
+      answer: status === 'failed' ? words.answers.noAnswer(outcome) : words.answers[status],
+      bytes: valueBytes,
+      outcome: status,
+      ...(status === 'failed' ? { code: outcome } : {})
+    }
+  })
+  let original = ORIGINALS.get(words)
+  if (!original) ORIGINALS.set(words, original = originalCommands(words))
   const at = Math.floor(trace.at / 1000)
   return {
     commands,
     idleUntil: context.stored ? isoSeconds(at + context.ttlSeconds) : null,
     endsBy: context.stored && trace.createdAt !== null ? isoSeconds(Math.min(trace.createdAt + context.maxAgeSeconds, Number.MAX_SAFE_INTEGER / 1000)) : null,
-    loss: lossOf(trace, context, commands),
+    loss: lossOf(trace, context, commands, words),
     size: sizeOf(commands, context),
-    original: ORIGINAL_COMMANDS
+    original
   }
 }
 
-function lossOf (trace: SessionTrace, context: StoryContext, commands: StoryCommand[]): string | null {
+function lossOf (trace: SessionTrace, context: StoryContext, commands: StoryCommand[], words: Messages['story']): string | null {
   if (trace.open?.outcome !== 'lost') return null
-  const fresh = 'so a new session was started, with nothing in it.'
-  if (trace.open.reason === 'max-age') return `Your previous session reached its maximum lifetime (${hours(context.maxAgeSeconds)} after it began, however often you came back), ${fresh}`
-  if (trace.open.reason === 'ended') return `Your previous session was ended (End session, in another tab), ${fresh}`
-  const silent = [...new Set(commands.filter((c) => c.answer.startsWith('no answer')).map((c) => `${c.node}: ${c.answer.slice('no answer ('.length, -1)}`))]
-  if ((trace.read?.unreachable ?? 0) > 0 || silent.length > 0) {
-    return `Your previous session is out of reach: the memcached node holding it is unavailable${silent.length ? ` (${silent.join('; ')})` : ''}, ${fresh} The old one may come back with its node, unless it expires first.`
-  }
-  return `Your previous session is gone: memcached no longer had it (idle for more than ${minutes(context.ttlSeconds)}, or evicted to make room), ${fresh}`
+  const fresh = words.fresh
+  if (trace.open.reason === 'max-age') return words.maxAge(hours(context.maxAgeSeconds, words), fresh)
+  if (trace.open.reason === 'ended') return words.ended(fresh)
+  const silent = [...new Set(commands.filter((c) => c.outcome === 'failed').map((c) => `${c.node}: ${c.code}`))]
+  if ((trace.read?.unreachable ?? 0) > 0 || silent.length > 0) return words.unreachable(silent.join(words.listSeparator), fresh)
+  return words.gone(minutes(context.ttlSeconds, words), fresh)
 }
 
 /** Each copy holds the whole record: the largest value a read found is its size. */
 function sizeOf (commands: StoryCommand[], context: StoryContext): SessionStory['size'] {
-  const found = commands.filter((c) => c.answer === 'found').map((c) => c.bytes)
+  const found = commands.filter((c) => c.outcome === 'found').map((c) => c.bytes)
   return found.length === 0 ? null : { bytes: Math.max(...found), limit: context.maxSessionBytes }
 }
 
@@ -105,10 +108,10 @@ function isoSeconds (seconds: number): string {
   return new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')
 }
 
-function minutes (seconds: number): string {
-  return seconds % 60 === 0 ? `${seconds / 60} minutes` : `${seconds} seconds`
+function minutes (seconds: number, words: Messages['story']): string {
+  return seconds % 60 === 0 ? words.minutes(seconds / 60) : words.seconds(seconds)
 }
 
-function hours (seconds: number): string {
-  return seconds % 3600 === 0 ? `${seconds / 3600} hours` : minutes(seconds)
+function hours (seconds: number, words: Messages['story']): string {
+  return seconds % 3600 === 0 ? words.hours(seconds / 3600) : minutes(seconds, words)
 }

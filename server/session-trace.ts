@@ -8,6 +8,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { subscribe, unsubscribe } from 'node:diagnostics_channel'
 import fp from 'fastify-plugin'
+import { MESSAGES } from './i18n/messages.ts'
 import type { FastifyInstance } from 'fastify'
 import type { CommandEndMessage } from '@memcache-session/client'
 import { sessionStory } from './session-story.ts'
@@ -75,7 +76,7 @@ async function sessionTracePlugin (app: FastifyInstance) {
     if (request.method !== 'GET' || request.routeOptions.url !== '/') return done()
     const trace: SessionTrace = { at: Date.now(), commands: [], open: null, read: null, createdAt: null, stored: false }
     // A function, so that the page reads the trace when it renders, after the view's commands.
-    const story = () => sessionStory(trace, { ...context, stored: trace.stored })
+    const story = () => sessionStory(trace, { ...context, stored: trace.stored, words: MESSAGES[request.language].story })
     reply.locals = { ...(reply.locals ?? {}), story }
     traces.run(trace, done)
   })

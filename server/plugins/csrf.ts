@@ -15,6 +15,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { CSRF_FIELD, type OpenedSession, verifyCsrfToken } from '@memcache-session/fastify'
+import { MESSAGES, type Messages } from '../i18n/messages.ts'
 
 export interface FormRefusal {
   status: 400 | 403
@@ -40,6 +41,7 @@ declare module 'fastify' {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 const ALLOWED_FETCH_SITES = new Set(['same-origin', 'none'])
+const OTHER_ORIGIN = 'its Origin is another site'
 
 /** Why a request with an unsafe method did not come from this origin, or null when it did (or cannot say). */
 export function crossOriginReason (request: FastifyRequest): string | null {
@@ -48,13 +50,13 @@ export function crossOriginReason (request: FastifyRequest): string | null {
   if (site !== undefined) return ALLOWED_FETCH_SITES.has(String(site)) ? null : `Sec-Fetch-Site: ${String(site).slice(0, 20)}`
   const origin = request.headers.origin
   if (origin === undefined) return null
-  return origin === `${request.protocol}://${request.host}` ? null : 'its Origin is another site'
+  return origin === `${request.protocol}://${request.host}` ? null : OTHER_ORIGIN
 }
 
 class CrossOriginError extends Error {
   readonly statusCode = 403
-  constructor (reason: string) {
-    super(`This request came from another site (${reason}), so it was refused. Send the form from this site's own page.`)
+  constructor (reason: string, words: Messages['errors']) {
+    super(words.crossOrigin(reason === OTHER_ORIGIN ? words.otherOrigin : reason))
   }
 }
 
@@ -66,7 +68,7 @@ async function csrfPlugin (app: FastifyInstance) {
     const reason = crossOriginReason(request)
     if (!reason) return done()
     request.log.info({ reason }, 'cross-origin request refused')
-    done(new CrossOriginError(reason))
+    done(new CrossOriginError(reason, MESSAGES[request.language].errors))
   })
 
   app.decorate('formGuard', function formGuard (refuse: RefusalPage): FormGuard {

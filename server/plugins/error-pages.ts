@@ -10,6 +10,8 @@ import type { Socket } from 'node:net'
 import { isNodeFailure, ServerError } from '@memcache-session/client'
 import { SessionError } from '@memcache-session/fastify'
 import { helmetHeaders, SECURITY_OPTIONS } from './security-headers.ts'
+import { MESSAGES, type Messages } from '../i18n/messages.ts'
+import { languageOf } from './i18n.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -20,18 +22,16 @@ declare module 'fastify' {
 
 interface ErrorPage { status: number, heading: string, message: string }
 
-function describe (error: FastifyError): ErrorPage {
+function describe (error: FastifyError, words: Messages['errors']): ErrorPage {
   // A memcached error status (out of memory, say) is the cluster's problem too, never the visitor's.
-  if (isNodeFailure(error) || error instanceof ServerError) {
-    return { status: 503, heading: 'Session storage is unavailable', message: 'No memcached node answered in time. The page will work again as soon as a node is back; please retry in a moment.' }
-  }
-  if (error instanceof SessionError) return { status: error.statusCode, heading: 'Request refused', message: error.message }
+  if (isNodeFailure(error) || error instanceof ServerError) return { status: 503, ...words.unavailable }
+  if (error instanceof SessionError) return { status: error.statusCode, heading: words.refused, message: error.message }
   const status = error.statusCode ?? 500
-  if (status >= 400 && status < 500) return { status, heading: 'Bad request', message: error.message }
-  return { status: 500, heading: 'Something went wrong', message: 'The error was logged. Please try again.' }
+  if (status >= 400 && status < 500) return { status, heading: words.badRequest, message: error.message }
+  return { status: 500, ...words.failed }
 }
 
-/** What the socket-level errors say; anything else the parser refuses is a 400. */
+/** What the socket-level errors say (in English: no request was read to tell a language); anything else the parser refuses is a 400. */
 const CLIENT_ERRORS: ErrorPage[] = [
   { status: 400, heading: 'Bad request', message: 'The request could not be read as HTTP (malformed request line or headers).' },
   { status: 408, heading: 'Request timeout', message: 'The request took too long to arrive, so the connection was closed. Please send it again.' },
@@ -66,12 +66,13 @@ export function answerClientError (this: FastifyInstance, error: NodeJS.ErrnoExc
 
 /** Fastify's `frameworkErrors`: a bad URL reaches no route, hook or error handler, so it is answered here. */
 export async function answerFrameworkError (error: FastifyError, request: FastifyRequest, reply: FastifyReply): Promise<void> {
-  const { status, heading } = describe(error)
-  const message = error.code === 'FST_ERR_BAD_URL'
-    ? 'This address is not a valid URL: each % in it must start a %-escape of two hex digits (such as %20).'
-    : error.message
+  // No hook has run: the language is read from the headers here.
+  const language = languageOf(request)
+  const words = MESSAGES[language].errors
+  const { status, heading } = describe(error, words)
+  const message = error.code === 'FST_ERR_BAD_URL' ? words.badUrl : error.message
   request.log.info({ status, reason: error.code }, 'request refused')
-  const html = await request.server.view(request.server.templates.page('error.ejs'), { title: heading, heading, message, status })
+  const html = await request.server.view(request.server.templates.page('error.ejs'), { ...request.server.languageLocals[language], title: heading, heading, message, status })
   reply.code(status).headers(SECURITY_HEADERS).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html)
 }
 
@@ -87,7 +88,7 @@ async function errorPages (app: FastifyInstance) {
   })
 
   app.setErrorHandler(function renderError (error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
-    const { status, heading, message } = describe(error)
+    const { status, heading, message } = describe(error, MESSAGES[request.language].errors)
     if (status >= 500) request.log.error({ err: error }, heading)
     else request.log.info({ status, reason: message }, 'request refused')
     reply.code(status).header('cache-control', 'no-store')
@@ -96,8 +97,9 @@ async function errorPages (app: FastifyInstance) {
   })
 
   app.setNotFoundHandler(function renderNotFound (request: FastifyRequest, reply: FastifyReply) {
-    return reply.code(404).view(app.templates.page('error.ejs'), { title: 'Not found', heading: 'Not found', message: `Nothing lives at ${request.url.slice(0, 200)}.`, status: 404 })
+    const { heading, message } = MESSAGES[request.language].errors.notFound
+    return reply.code(404).view(app.templates.page('error.ejs'), { title: heading, heading, message: message(request.url.slice(0, 200)), status: 404 })
   })
 }
 
-export default fp(errorPages, { name: 'error-pages', dependencies: ['views'] })
+export default fp(errorPages, { name: 'error-pages', dependencies: ['views', 'i18n'] })

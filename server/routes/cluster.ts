@@ -10,20 +10,18 @@ import { formatCount } from '../format.ts'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { clusterQuerySchema, type ClusterQuery } from '../schemas/cluster.ts'
 import type { Language } from '../i18n/language.ts'
+import { MESSAGES, type Messages } from '../i18n/messages.ts'
 
 const percent = (share: number) => `${(share * 100).toFixed(1)}%`
 
-function itemCount (items: number): string {
-  return `${formatCount(items)} ${items === 1 ? 'item' : 'items'}`
-}
-
-function charts (overview: ClusterOverview): { shares: BarChart, items: BarChart } {
+function charts (overview: ClusterOverview, words: Messages['cluster']['chart']): { shares: BarChart, items: BarChart } {
+  const itemCount = (items: number) => words.items(formatCount(items), items)
   const shares = barChart({
     groups: overview.nodes.map((n) => ({
-      label: `node ${n.index} · ${n.address} · weight ${n.weight}`,
+      label: words.node(n.index, n.address, n.weight),
       values: [
-        { series: 'expected', value: n.expectedShare, label: `expected ${percent(n.expectedShare)}`, text: percent(n.expectedShare) },
-        { series: 'sampled', value: n.sampleShare, label: `sampled ${percent(n.sampleShare)}`, text: n.up ? percent(n.sampleShare) : `${percent(n.sampleShare)} (down)` }
+        { series: 'expected', value: n.expectedShare, label: words.expected(percent(n.expectedShare)), text: percent(n.expectedShare) },
+        { series: 'sampled', value: n.sampleShare, label: words.sampled(percent(n.sampleShare)), text: n.up ? percent(n.sampleShare) : words.downShare(percent(n.sampleShare)) }
       ]
     })),
     max: niceMax(Math.max(...overview.nodes.map((n) => Math.max(n.expectedShare, n.sampleShare))), 0.1),
@@ -31,8 +29,8 @@ function charts (overview: ClusterOverview): { shares: BarChart, items: BarChart
   })
   const items = barChart({
     groups: overview.nodes.map((n) => ({
-      label: `node ${n.index} · ${n.address}`,
-      values: [{ series: 'items', value: n.items ?? 0, label: n.up ? itemCount(n.items ?? 0) : 'down', text: n.up ? itemCount(n.items ?? 0) : 'down' }]
+      label: words.nodeItems(n.index, n.address),
+      values: [{ series: 'items', value: n.items ?? 0, label: n.up ? itemCount(n.items ?? 0) : words.down, text: n.up ? itemCount(n.items ?? 0) : words.down }]
     })),
     max: niceMax(Math.max(...overview.nodes.map((n) => n.items ?? 0))),
     formatTick: (v) => formatCount(Math.round(v))
@@ -74,12 +72,12 @@ export default async function clusterRoutes (app: FastifyInstance) {
   const playground: PoolView | null = own && { name: 'playground', title: 'The playground\'s pool', idPrefix: 'pg-', client: own, overviews: overviewSource(own, { traffic: traffic('playground', own) }) }
   const pools = playground ? [sessions, playground] : [sessions]
 
-  // One overview serves every request for up to a second: so do its charts.
-  const drawn = new WeakMap<ClusterOverview, ReturnType<typeof charts>>()
-  function chartsFor (overview: ClusterOverview) {
-    let result = drawn.get(overview)
-    if (!result) drawn.set(overview, result = charts(overview))
-    return result
+  // One overview serves every request for up to a second: so do its charts, in each language.
+  const drawn = new WeakMap<ClusterOverview, Partial<Record<Language, ReturnType<typeof charts>>>>()
+  function chartsFor (overview: ClusterOverview, language: Language) {
+    let inLanguages = drawn.get(overview)
+    if (!inLanguages) drawn.set(overview, inLanguages = {})
+    return (inLanguages[language] ??= charts(overview, MESSAGES[language].cluster.chart))
   }
 
   /**
@@ -90,13 +88,14 @@ export default async function clusterRoutes (app: FastifyInstance) {
     return [{ pool: playground && key.startsWith(LOOKUP_PREFIX) ? playground : sessions, role: 'home' }]
   }
 
-  async function lookup (key: string | undefined): Promise<Lookup> {
+  async function lookup (key: string | undefined, language: Language): Promise<Lookup> {
     if (key === undefined) return { answers: [], copies: [], error: null }
-    if (key === '') return { answers: [], copies: [], error: `Type a key to locate, for example ${LOOKUP_PREFIX}greeting.` }
+    const words = MESSAGES[language].cluster
+    if (key === '') return { answers: [], copies: [], error: words.typeAKey(`${LOOKUP_PREFIX}greeting`) }
     try {
       encodeKey(key)
     } catch (error) {
-      if (error instanceof InvalidKeyError) return { answers: [], copies: [], error: `Not a valid memcached key: ${error.message}.` }
+      if (error instanceof InvalidKeyError) return { answers: [], copies: [], error: words.invalidKey(error.message) }
       throw error
     }
     const answers = await Promise.all(placesOf(key).map(async ({ pool, role }) => ({
@@ -111,7 +110,7 @@ export default async function clusterRoutes (app: FastifyInstance) {
   }
 
   async function render (reply: FastifyReply, query: ClusterQuery) {
-    const [overviews, found] = await Promise.all([Promise.all(pools.map((p) => p.overviews.get())), lookup(query.key)])
+    const [overviews, found] = await Promise.all([Promise.all(pools.map((p) => p.overviews.get())), lookup(query.key, reply.request.language)])
     reply.code(found.error ? 400 : 200).header('cache-control', 'no-store')
     return { overviews, found }
   }
@@ -132,7 +131,7 @@ export default async function clusterRoutes (app: FastifyInstance) {
     if (cached && cached.playground !== overviews[1]) cached = undefined
     let html = cached?.html[language]
     if (html === undefined) {
-      const shown = pools.map((pool, i) => ({ name: pool.name, title: pool.title, idPrefix: pool.idPrefix, overview: overviews[i]!, charts: chartsFor(overviews[i]!) }))
+      const shown = pools.map((pool, i) => ({ name: pool.name, title: pool.title, idPrefix: pool.idPrefix, overview: overviews[i]!, charts: chartsFor(overviews[i]!, language) }))
       // app.view reads no reply.locals: the page's language (plugins/i18n.ts) is passed as they are.
       html = await app.view(app.templates.page('cluster.ejs'), { ...reply.locals, ...(plain ? { backPath: '/cluster' } : {}), title: 'Several weighted nodes', chapterPath: '/cluster', overview, pools: shown, found, key: query.key ?? '', pointed, prefix: LOOKUP_PREFIX, percent })
       if (plain) {

@@ -16,6 +16,7 @@ import { clientBucket, KeyRateLimiter } from '../playground/rate-limit.ts'
 import { tsConnect } from '../playground/typescript-lines.ts'
 import { guardedSession } from '../plugins/csrf.ts'
 import { playgroundClearSchema, playgroundFormSchema } from '../schemas/playground.ts'
+import { MESSAGES } from '../i18n/messages.ts'
 
 /** A refusal answered at once (no redirect): nothing ran, nothing was recorded. */
 interface Refusal {
@@ -95,7 +96,7 @@ export default async function playgroundRoutes (app: FastifyInstance) {
     const { session } = await app.sessions.open(request, reply)
     const namespace = namespaceOf(session)
     const { history, unavailable } = await historyOrNotice(namespace)
-    return render(reply, page, session, namespace, history, unavailable ? { status: 200, card: null, message: 'The playground\'s memcached is not answering: your console cannot be shown, and commands will fail until it is back.', form: {} } : undefined)
+    return render(reply, page, session, namespace, history, unavailable ? { status: 200, card: null, message: MESSAGES[request.language].playground.unavailable, form: {} } : undefined)
   }
   app.get('/memcache', function showPlayground (request, reply) { return showPage('/memcache', request, reply) })
   app.get('/cas', function showCas (request, reply) { return showPage('/cas', request, reply) })
@@ -105,9 +106,10 @@ export default async function playgroundRoutes (app: FastifyInstance) {
     const { history } = await historyOrNotice(namespace)
     // The console's clean-up buttons answer in the console.
     const card = form?.what !== undefined ? 'console' : cardOf(form ?? {})
+    const words = MESSAGES[request.language].playground
     return reason === 'csrf'
-      ? render(reply, pageOf(card), session, namespace, history, { status: 403, card, message: 'This form has expired or did not come from this site (CSRF check failed). Submit it again.', form: form?.what !== undefined ? {} : form ?? {} })
-      : render(reply, pageOf(card), session, namespace, history, { status: 400, card: null, message: 'Each field may be sent once, as text.', form: {} })
+      ? render(reply, pageOf(card), session, namespace, history, { status: 403, card, message: words.csrf, form: form?.what !== undefined ? {} : form ?? {} })
+      : render(reply, pageOf(card), session, namespace, history, { status: 400, card: null, message: words.invalidForm, form: {} })
   })
 
   app.withTypeProvider<TypeBoxTypeProvider>().post('/memcache', { schema: playgroundFormSchema, attachValidation: true, preHandler: formGuard }, async function runPlayground (request, reply) {
@@ -131,7 +133,7 @@ export default async function playgroundRoutes (app: FastifyInstance) {
     const rate = limiter.take(clientBucket(request.ip), keysNamed(form.op, form))
     if (!rate.allowed) {
       reply.header('retry-after', String(rate.retryAfterSeconds))
-      return refuse({ status: 429, card, message: `Too many playground commands from your address: ${config.playgroundKeysPerMinute} keys a minute at most. Try again in ${rate.retryAfterSeconds} s.`, form })
+      return refuse({ status: 429, card, message: MESSAGES[request.language].playground.tooMany(config.playgroundKeysPerMinute, rate.retryAfterSeconds), form })
     }
 
     let entry
@@ -159,11 +161,12 @@ export default async function playgroundRoutes (app: FastifyInstance) {
     const { what } = request.body
     const { history } = await historyOrNotice(namespace)
     const refuse = (refusal: Refusal) => render(reply, '/memcache', session, namespace, history, refusal)
-    if (what !== 'console' && what !== 'keys') return refuse({ status: 400, card: 'console', message: 'Choose what to clear: the console, or your keys.', form: {} })
+    const words = MESSAGES[request.language].playground
+    if (what !== 'console' && what !== 'keys') return refuse({ status: 400, card: 'console', message: words.chooseClear, form: {} })
     const rate = limiter.take(clientBucket(request.ip), what === 'keys' ? Math.max(1, history.keys.length) : 1)
     if (!rate.allowed) {
       reply.header('retry-after', String(rate.retryAfterSeconds))
-      return refuse({ status: 429, card: 'console', message: `Too many playground commands from your address: ${config.playgroundKeysPerMinute} keys a minute at most. Try again in ${rate.retryAfterSeconds} s.`, form: {} })
+      return refuse({ status: 429, card: 'console', message: words.tooMany(config.playgroundKeysPerMinute, rate.retryAfterSeconds), form: {} })
     }
     const ttl = config.playgroundMaxTtlSeconds
     if (what === 'console') {

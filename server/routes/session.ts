@@ -9,16 +9,9 @@ import { guardedSession, type RefusalPage } from '../plugins/csrf.ts'
 import { sessionView, valueText } from '../session-view.ts'
 import { casChange, signCasChange, verifiedCasChange } from '../session-cas-change.ts'
 import { endFormSchema, NOTICES, sessionFormSchema, sessionPageSchema, sessionValueSchema, type NoticeCode, type SessionForm } from '../schemas/session-form.ts'
+import { MESSAGES, type Messages } from '../i18n/messages.ts'
 
-const REPLACED_NOTICES = {
-  expired: 'Your previous session had expired, or the memcached node holding it is unavailable, so a new session was started.',
-  'max-age': 'Your previous session reached its maximum lifetime, so a new session was started.'
-} as const
-
-const REFUSALS = {
-  'invalid-form': 'The form must be sent once, as fields action, key and val (application/x-www-form-urlencoded).',
-  csrf: 'This form has expired or did not come from this site (CSRF check failed). It is shown again: submit it once more.'
-} as const
+// The page's words, notices and refusals in the request's language: server/i18n/en/session.ts and zh/session.ts.
 
 /** What one unit of the write budget covers: a change of a key and value up to this size costs one. */
 export const WRITE_UNIT_BYTES = 4096
@@ -28,7 +21,7 @@ interface PageState {
   /** Which page of the session's keys (1-based). */
   page?: number
   error?: string
-  notice?: string
+  notice?: NoticeCode
   form?: SessionForm
   /** The `cas` parameter a change's redirect carried (server/session-cas-change.ts), unverified. */
   casParam?: string
@@ -37,9 +30,10 @@ interface PageState {
 export default async function sessionRoutes (app: FastifyInstance) {
   const sessionPage = app.templates.page('index.ejs')
   function renderPage (reply: FastifyReply, { session, replaced }: OpenedSession, state: PageState = {}) {
+    const m = MESSAGES[reply.request.language].session
     const copies = app.sessions.copies(session.id).map((index) => {
       const node = app.memcache.nodes[index]!
-      return { index, label: `${node.label} (weight ${node.address.weight})`, lagging: session.laggingCopies.includes(index) }
+      return { index, label: m.copyLabel(node.label, node.address.weight), lagging: session.laggingCopies.includes(index) }
     })
     reply.code(state.status ?? 200).header('cache-control', 'no-store')
     const view = sessionView(session.entries(), state.page ?? 1)
@@ -60,8 +54,8 @@ export default async function sessionRoutes (app: FastifyInstance) {
       ttlSeconds: app.config.sessionTtlSeconds,
       // A lost session is a warning; a change that was written, a success; anything else, plain information.
       notices: [
-        ...(replaced ? [{ kind: 'warning', text: REPLACED_NOTICES[replaced] }] : []),
-        ...(state.notice ? [{ kind: state.notice === NOTICES.saved || state.notice === NOTICES.deleted ? 'success' : 'notice', text: state.notice }] : [])
+        ...(replaced ? [{ kind: 'warning', text: m.replaced[replaced] }] : []),
+        ...(state.notice ? [{ kind: state.notice === 'saved' || state.notice === 'deleted' ? 'success' : 'notice', text: m.notices[state.notice] }] : [])
       ],
       error: state.error ?? null,
       form: { action: state.form?.action === 'del' ? 'del' : 'set', key: state.form?.key ?? '', val: state.form?.val ?? '' }
@@ -74,28 +68,29 @@ export default async function sessionRoutes (app: FastifyInstance) {
    */
   function chargeBudgets (request: FastifyRequest, { session }: OpenedSession, form: SessionForm): { message: string, retryAfterSeconds: number } | null {
     const { sessionWritesPerMinute, sessionNewPerMinute } = app.config
+    const m = MESSAGES[request.language].session
     const bytes = Buffer.byteLength(form.key ?? '') + Buffer.byteLength(form.val ?? '')
     const write = app.sessionBudgets.chargeWrite(request, Math.max(1, Math.ceil(bytes / WRITE_UNIT_BYTES)))
     if (!write.allowed) {
-      return { message: `Too many changes from your address: ${sessionWritesPerMinute} a minute at most (a value over ${WRITE_UNIT_BYTES / 1024} KiB counts once per ${WRITE_UNIT_BYTES / 1024} KiB). Try again in ${write.retryAfterSeconds} s.`, retryAfterSeconds: write.retryAfterSeconds }
+      return { message: m.tooManyChanges(sessionWritesPerMinute, WRITE_UNIT_BYTES / 1024, write.retryAfterSeconds), retryAfterSeconds: write.retryAfterSeconds }
     }
     if (session.stored || form.action !== 'set') return null
     const fresh = app.sessionBudgets.chargeNewSession(request, session.id)
     if (!fresh.allowed) {
-      return { message: `Too many new sessions from your address: ${sessionNewPerMinute} a minute at most. Keep your cookie, or try again in ${fresh.retryAfterSeconds} s.`, retryAfterSeconds: fresh.retryAfterSeconds }
+      return { message: m.tooManySessions(sessionNewPerMinute, fresh.retryAfterSeconds), retryAfterSeconds: fresh.retryAfterSeconds }
     }
     return null
   }
 
   const refuse: RefusalPage = (request, reply, opened, { status, reason, form }) =>
-    renderPage(reply, opened, { status, error: REFUSALS[reason], form })
+    renderPage(reply, opened, { status, error: MESSAGES[request.language].session.refusals[reason], form })
   const formGuard = app.formGuard(refuse)
   const typed = app.withTypeProvider<TypeBoxTypeProvider>()
 
   typed.get('/', { schema: sessionPageSchema }, async function showSession (request, reply) {
     const opened = await app.sessions.open(request, reply)
     const code = request.query.notice
-    const notice = code && Object.hasOwn(NOTICES, code) ? NOTICES[code as NoticeCode] : undefined
+    const notice = code && Object.hasOwn(NOTICES, code) ? code as NoticeCode : undefined
     return renderPage(reply, opened, { notice, page: Number(request.query.page ?? 1), casParam: request.query.cas })
   })
 
@@ -105,7 +100,7 @@ export default async function sessionRoutes (app: FastifyInstance) {
     const { session } = await app.sessions.open(request, reply)
     const value = session.get(request.query.key)
     reply.header('cache-control', 'no-store').type('text/plain; charset=utf-8')
-    if (value === undefined) return reply.code(404).send('There is no such key in your session.\n')
+    if (value === undefined) return reply.code(404).send(MESSAGES[request.language].session.noSuchValue)
     return valueText(value)
   })
 
@@ -123,7 +118,7 @@ export default async function sessionRoutes (app: FastifyInstance) {
       // Before: as this request read the record. When another write raced it, the store re-applied
       // the change on the newer record, and the version shows the jump (1 → 3): still the truth.
       const before = { version: session.version, tokens: session.casTokens }
-      const notice = await applyChange(opened, form)
+      const notice = await applyChange(opened, form, MESSAGES[request.language].session)
       const change = notice === 'saved' || notice === 'deleted' ? casChange(before, { version: session.version, tokens: session.casTokens }) : null
       const cas = change ? `&cas=${encodeURIComponent(signCasChange(app.config.cookieSecrets, session.id, change))}` : ''
       return reply.redirect(`/?notice=${notice}${cas}`, 303)
@@ -143,13 +138,13 @@ export default async function sessionRoutes (app: FastifyInstance) {
   })
 }
 
-async function applyChange ({ session }: OpenedSession, { action, key, val }: SessionForm): Promise<NoticeCode> {
+async function applyChange ({ session }: OpenedSession, { action, key, val }: SessionForm, m: Messages['session']): Promise<NoticeCode> {
   if (action !== 'set' && action !== 'del') {
-    throw new SessionInputError(action ? `Unknown action "${action.slice(0, 40)}": use set or del.` : 'Choose an action: set or del.')
+    throw new SessionInputError(action ? m.unknownAction(action.slice(0, 40)) : m.chooseAction)
   }
-  if (key === undefined || key === '') throw new SessionInputError('The key must not be empty.')
+  if (key === undefined || key === '') throw new SessionInputError(m.emptyKey)
   if (action === 'del') return (await session.delete(key)) ? 'deleted' : 'absent'
-  if (val === undefined) throw new SessionInputError('A value (val) is required to set a key; it may be empty.')
+  if (val === undefined) throw new SessionInputError(m.valueRequired)
   if (session.get(key) === val) return 'unchanged'
   await session.set(key, val)
   return 'saved'

@@ -20,13 +20,8 @@ export const endForm = Type.Object({ [CSRF_FIELD]: Type.Optional(Type.String()) 
 
 export const endFormSchema = { body: endForm }
 
-export const NOTICES = {
-  saved: 'Saved.',
-  deleted: 'Deleted.',
-  unchanged: 'That key already had this value; nothing was written.',
-  absent: 'There was no such key, so there was nothing to delete.',
-  ended: 'Your session was ended: its record was deleted from memcached and its cookie cleared. A new one is stored when you change something.'
-} as const
+/** The notices a change redirects with (`/?notice=saved`); their words are each language's (server/i18n/en/session.ts and zh/session.ts). */
+export const NOTICES = { saved: true, deleted: true, unchanged: true, absent: true, ended: true } as const
 
 export type NoticeCode = keyof typeof NOTICES
 

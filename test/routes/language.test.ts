@@ -3,7 +3,7 @@
 // languages.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { buildTestApp, startCluster } from '../helper.ts'
+import { buildTestApp, startCluster, Visitor } from '../helper.ts'
 
 const ZH = { 'accept-language': 'zh-CN,zh;q=0.9,en;q=0.8' }
 const text = (html: string) => html.replace(/<[^>]+>/g, '').replace(/&#39;/g, "'").replace(/&#34;/g, '"').replace(/&amp;/g, '&')
@@ -63,4 +63,87 @@ test('the switch goes back to a path of this site only: never another origin', a
   }
   const none = await app.inject({ url: '/language?to=en' })
   assert.equal(none.headers.location, '/start')
+})
+
+/**
+ * The page's visible text outside code, transcripts and the header's switch: where English must not
+ * be left in a Chinese page. (Code, commands, protocol lines and Python's answers stay as they are.)
+ */
+function prose (html: string): string {
+  return text(html
+    .replace(/<(pre|code|script|style|title|datalist|svg)\b[\s\S]*?<\/\1>/g, ' ')
+    .replace(/<a class="lang-switch"[\s\S]*?<\/a>/, ' '))
+}
+
+/** Three English words in a row: a sentence or a label left untranslated. */
+const ENGLISH_RUN = /\b[A-Za-z]{2,}(?:[ ,.'-]+[A-Za-z]{2,}){2,}\b/g
+/** Names and terms Chinese technical writing keeps in Latin letters, three in a row or more. */
+const KEPT = [/get and touch/, /Tornado \+ python-memcached/, /HTTP \d+/, /Escape character/]
+
+function englishLeft (html: string): string[] {
+  return [...prose(html).matchAll(ENGLISH_RUN)].map((m) => m[0]).filter((run) => !KEPT.some((k) => k.test(run)))
+}
+
+test('every chapter and state in Chinese: headings in Chinese, no English prose left', async (t) => {
+  const sessions = await startCluster(t)
+  const playground = await startCluster(t)
+  const app = await buildTestApp(t, sessions, { PLAYGROUND_MEMCACHED_SERVERS: playground.serversSetting })
+  const visitor = new Visitor(app)
+  const get = async (url: string) => visitor.get(url, ZH)
+  const pages: Array<[string, string, string[]]> = [
+    ['/start', '1. 启动 memcached', ['安装', '教程里的启动命令', '本站正在运行的节点', '检查']],
+    ['/start?check=1', '1. 启动 memcached', ['检查']],
+    ['/memcache', '2. 客户端 API', ['你的控制台', 'set', '过期', '两个客户端，一次 CAS'].slice(0, 3)],
+    ['/cas', '3. 两个客户端：gets 与 cas', ['手动操作 conn1 和 conn2', '两个客户端，一次 CAS']],
+    ['/cluster', '4. 多个带权重的节点', ['会话集群：节点', '练习场的节点池：节点', '这个键在哪个节点上？']],
+    ['/cluster?key=pg%3Agreeting', '4. 多个带权重的节点', ['这个键在哪个节点上？']],
+    ['/cluster?key=', '4. 多个带权重的节点', ['这个键在哪个节点上？']],
+    ['/', '你的会话', ['修改', '会话数据', '这次访问向 memcached 发了什么', '结束会话']]
+  ]
+  for (const [url, heading, h2s] of pages) {
+    const response = await get(url)
+    assert.ok(response.statusCode < 500, `${url}: ${response.statusCode}`)
+    assert.match(response.body, /<html lang="zh-Hans">/, url)
+    assert.equal(h1(response.body), heading, url)
+    const headings = [...response.body.matchAll(/<h2[^>]*>([\s\S]*?)<\/h2>/g)].map((m) => text(m[1]!).trim())
+    for (const h2 of h2s) assert.ok(headings.includes(h2), `${url}: no heading ${h2} in ${JSON.stringify(headings)}`)
+    assert.deepEqual(englishLeft(response.body), [], url)
+  }
+
+  // A session with data, a refused change, a run in the console: still Chinese.
+  await visitor.set('name', 'Ada')
+  // The change's CAS before and after (the 303 carries them), in Chinese.
+  const change = await app.inject({ method: 'POST', url: '/', headers: { ...ZH, cookie: `uc=${visitor.cookie}`, 'content-type': 'application/x-www-form-urlencoded' }, payload: `_csrf=${visitor.csrf}&action=set&key=city&val=Hangzhou` })
+  assert.equal(change.statusCode, 303)
+  const afterChange = await get(change.headers.location as string)
+  assert.match(afterChange.body, /你的修改在每份副本上都是一次比较并交换（CAS）/)
+  assert.deepEqual(englishLeft(afterChange.body), [], 'the session page after a change')
+  const withData = await get('/?notice=saved')
+  assert.match(withData.body, /<p class="success" role="status">已保存。<\/p>/)
+  assert.deepEqual(englishLeft(withData.body), [], 'the session page with data')
+  const refused = await app.inject({ method: 'POST', url: '/', headers: { ...ZH, cookie: `uc=${visitor.cookie}`, 'content-type': 'application/x-www-form-urlencoded' }, payload: `_csrf=${visitor.csrf}&action=set&key=&val=x` })
+  assert.equal(refused.statusCode, 400)
+  assert.match(refused.body, /<p class="error" role="alert" id="form-error">键不能为空。<\/p>/)
+  const forged = await app.inject({ method: 'POST', url: '/', headers: { ...ZH, cookie: `uc=${visitor.cookie}`, 'content-type': 'application/x-www-form-urlencoded' }, payload: 'action=set&key=a&val=b' })
+  assert.equal(forged.statusCode, 403)
+  assert.match(forged.body, /CSRF 检查未通过/)
+  assert.deepEqual(englishLeft(forged.body), [], 'a refused form')
+
+  const notFound = await get('/nothing')
+  assert.equal(notFound.statusCode, 404)
+  assert.equal(h1(notFound.body), '找不到页面')
+  assert.deepEqual(englishLeft(notFound.body), [], 'the 404 page')
+  const crossSite = await app.inject({ method: 'POST', url: '/', headers: { ...ZH, 'sec-fetch-site': 'cross-site', 'content-type': 'application/x-www-form-urlencoded' }, payload: 'action=set&key=a&val=b' })
+  assert.equal(crossSite.statusCode, 403)
+  assert.match(crossSite.body, /这个请求来自其他网站/)
+})
+
+test('the same pages in English have no Chinese in them, but the switch', async (t) => {
+  const app = await buildTestApp(t, await startCluster(t))
+  for (const url of ['/start', '/memcache', '/cas', '/cluster', '/', '/no-such-page']) {
+    const body = (await app.inject({ url })).body
+    const outside = body.replace(/<a class="lang-switch"[\s\S]*?<\/a>/, '')
+    assert.doesNotMatch(outside, /[\u4e00-\u9fff]/, url)
+    assert.ok(englishLeft(body).length > 3, `${url}: the check for English left finds the English pages' prose`)
+  }
 })

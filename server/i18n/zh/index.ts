@@ -2,5 +2,9 @@
 import type { en } from '../en/index.ts'
 import { common, start } from './common.ts'
 import { flags, otherFlags } from './flags.ts'
+import { session, story } from './session.ts'
+import { errors } from './errors.ts'
+import { cluster } from './cluster.ts'
+import { cards, cas, fields, playground } from './playground.ts'
 
-export const zh: typeof en = { ...common, start, flags, otherFlags }
+export const zh: typeof en = { ...common, start, flags, otherFlags, session, story, errors, cluster, playground, cas, cards, fields }
