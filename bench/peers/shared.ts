@@ -54,6 +54,9 @@ export function page (data: Record<string, unknown>): string {
     // As ours shows them with two copies (SESSION_REPLICAS=1, the default).
     copies: [{ index: 0, label: '127.0.0.1:11211 (weight 4)', lagging: false }, { index: 1, label: '127.0.0.1:11212 (weight 3)', lagging: false }],
     version: 12,
+    // Each copy's CAS token as the page lists them (stand-ins of a length memcached hands out here).
+    casTokens: [{ node: 0, cas: 123_456n }, { node: 1, cas: 123_457n }],
+    casChange: null,
     csrf: 'x'.repeat(43),
     csrfField: '_csrf',
     limits: { maxKeyLength: 250 },
