@@ -15,10 +15,10 @@ export async function concatWithinLimit (mc: MemcacheClient, op: 'append' | 'pre
     const current = await mc.getsRaw(stored)
     if (!current) return false
     if (current.bytes.length + added > MAX_VALUE_BYTES) {
-      throw new PlaygroundInputError(`${op} refused: the value would be ${current.bytes.length + added} bytes, over the playground's ${MAX_VALUE_BYTES / 1024} KiB limit.`)
+      throw new PlaygroundInputError((w) => w.concatTooBig(op, current.bytes.length + added, MAX_VALUE_BYTES / 1024))
     }
     if (await mc[op](stored, text, current.cas)) return true
     await setTimeout(Math.random() * Math.min(50, 2 ** attempt))
   }
-  throw new PlaygroundInputError(`${op} gave up: the key kept changing while it ran. Run it again.`)
+  throw new PlaygroundInputError((w) => w.concatGaveUp(op))
 }

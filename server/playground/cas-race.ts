@@ -35,12 +35,12 @@ export async function casRace (ctx: CommandContext, _t: Transcript, key: string,
   const readA = await gets('conn1')
   const readB = await gets('conn2')
   if (!readA || !readB || typeof readA.value !== 'number' || typeof readB.value !== 'number') {
-    throw new PlaygroundInputError('The key changed during the race; run it again.')
+    throw new PlaygroundInputError((w) => w.raceChanged)
   }
   await cas('conn1', readA.value + 1, readA.cas, 'first to write: stored')
   await cas('conn2', readB.value + 1, readB.cas, 'refused: the key changed since its gets')
   const again = await gets('conn2', 'B reads again')
-  if (!again || typeof again.value !== 'number') throw new PlaygroundInputError('The key changed during the race; run it again.')
+  if (!again || typeof again.value !== 'number') throw new PlaygroundInputError((w) => w.raceChanged)
   await cas('conn2', again.value + 1, again.cas, 'stored: both increments kept')
   await call(`conn1.get(${show(key)})`, () => a.get(stored) as Promise<Shown>, {}, ts('conn1', 'get', key))
 }

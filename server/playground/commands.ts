@@ -108,7 +108,7 @@ export function cardOf (input: PlaygroundInput): CardId | null {
  */
 export async function runCommand (ctx: CommandContext, input: PlaygroundInput, keyList?: readonly string[]): Promise<Transcript> {
   const op = knownOp(input.op)
-  if (!op) throw new PlaygroundInputError(`Unknown command${input.op ? ` "${input.op.slice(0, 40)}"` : ''}.`)
+  if (!op) throw new PlaygroundInputError((w) => w.unknownCommand(input.op ? input.op.slice(0, 40) : ''))
   const card = cardOf(input)!
   // The tutorial's client is `conn`; in its CAS lesson, two scripts with `conn1` and `conn2`, the
   // second one on connections of its own (client B).
@@ -248,7 +248,7 @@ export async function runCommand (ctx: CommandContext, input: PlaygroundInput, k
       case 'cas': {
         const key = requireKey(input.key)
         const value = requireValue(input.val)
-        if (!input.token || !/^[0-9a-f]{16}$/.test(input.token)) throw new PlaygroundInputError('Run gets first: cas needs the token it returned.')
+        if (!input.token || !/^[0-9a-f]{16}$/.test(input.token)) throw new PlaygroundInputError((w) => w.getsFirst)
         const stored = track(key)
         const token = Buffer.from(input.token, 'hex')
         const outcome: { result?: Awaited<ReturnType<MemcacheClient['compareAndSwap']>> } = {}

@@ -3,6 +3,7 @@
 // it runs through the same command table, limits and rate limit. Only Python literals are read
 // (strings, integers, lists of strings, dicts), never evaluated: there is no Python here.
 import { PlaygroundInputError } from './input.ts'
+import type { InputWords } from '../i18n/en/input-errors.ts'
 import type { PlaygroundInput } from './commands.ts'
 
 /** Longest line read: a 64 KiB value, quoted and escaped, fits. */
@@ -30,7 +31,7 @@ const METHODS: Record<string, { op: string, args: Array<'key' | 'value' | 'text'
 
 export const CONSOLE_METHODS = Object.keys(METHODS)
 
-const refuse = (message: string): never => { throw new PlaygroundInputError(message) }
+const refuse = (message: string | ((words: InputWords) => string)): never => { throw new PlaygroundInputError(message) }
 
 /** A small reader of Python literals, position by position. */
 class Reader {
@@ -140,8 +141,8 @@ function numberField (value: Literal, what: string): string {
  */
 export function parseConsoleLine (line: string | undefined): PlaygroundInput {
   const text = (line ?? '').trim()
-  if (text === '') refuse('Type a call, for example conn.set(\'k\', \'v\', 1).')
-  if (text.length > MAX_LINE_CHARS) refuse(`That line is over ${MAX_LINE_CHARS / 1024} KiB.`)
+  if (text === '') refuse((w) => w.typeACall)
+  if (text.length > MAX_LINE_CHARS) refuse((w) => w.lineTooLong(MAX_LINE_CHARS / 1024))
   const reader = new Reader(text)
   let method = reader.name()
   if (reader.take('.')) {
@@ -186,8 +187,8 @@ export function parseConsoleLine (line: string | undefined): PlaygroundInput {
       case 'pairs': {
         if (!(value instanceof Map)) refuse('TypeError: set_multi() takes a dict')
         input.pairs = [...(value as Map<string, Literal>)].map(([k, v]) => {
-          if (/[=\r\n]/.test(k)) refuse('That key cannot be used here: set_multi keys may not contain = or a line break.')
-          if (typeof v === 'string' && /[\r\n]/.test(v)) refuse('In set_multi a value may not contain a line break here.')
+          if (/[=\r\n]/.test(k)) refuse((w) => w.multiKeyChars)
+          if (typeof v === 'string' && /[\r\n]/.test(v)) refuse((w) => w.multiValueBreak)
           return `${k}=${valueField(v, 'each value')}`
         }).join('\n')
         break

@@ -124,7 +124,7 @@ export default async function playgroundRoutes (app: FastifyInstance) {
         if (form.op === 'cas') form.token = consoleToken((await historyOrNotice(namespace)).history, form.key)
       } catch (error) {
         if (!(error instanceof PlaygroundInputError)) throw error
-        unreadable = error.message
+        unreadable = error.in(MESSAGES[request.language].inputErrors)
         form = { card: 'console', line: form.line }
       }
     }
@@ -143,7 +143,7 @@ export default async function playgroundRoutes (app: FastifyInstance) {
     } catch (error) {
       if (!(error instanceof PlaygroundInputError)) throw error
       // An unknown op has no card: its message goes at the top of the page.
-      entry = { at: Date.now(), error: { card, message: error.message, ...(error.field ? { field: error.field } : {}) } }
+      entry = { at: Date.now(), error: { card, message: error.in(MESSAGES[request.language].inputErrors), ...(error.field ? { field: error.field } : {}) } }
     }
     await recordRun(clientA, namespace.historyKey, config.playgroundMaxTtlSeconds, entry, form)
     const shownIn = entry.transcript?.card ?? entry.error?.card ?? 'console'

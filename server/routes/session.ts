@@ -10,6 +10,7 @@ import { sessionView, valueText } from '../session-view.ts'
 import { casChange, signCasChange, verifiedCasChange } from '../session-cas-change.ts'
 import { endFormSchema, NOTICES, sessionFormSchema, sessionPageSchema, sessionValueSchema, type NoticeCode, type SessionForm } from '../schemas/session-form.ts'
 import { MESSAGES, type Messages } from '../i18n/messages.ts'
+import { sessionErrorText } from '../i18n/session-errors.ts'
 
 // The page's words, notices and refusals in the request's language: server/i18n/en/session.ts and zh/session.ts.
 
@@ -125,7 +126,7 @@ export default async function sessionRoutes (app: FastifyInstance) {
     } catch (error) {
       if (!(error instanceof SessionError)) throw error
       request.log.info({ session: app.sessions.logId(opened.session.id), reason: error.message }, 'session change refused')
-      return renderPage(reply, opened, { status: error.statusCode, error: error.message, form })
+      return renderPage(reply, opened, { status: error.statusCode, error: sessionErrorText(error, MESSAGES[request.language].session.packageErrors), form })
     }
   })
 

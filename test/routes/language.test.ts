@@ -129,6 +129,22 @@ test('every chapter and state in Chinese: headings in Chinese, no English prose 
   assert.match(forged.body, /CSRF 检查未通过/)
   assert.deepEqual(englishLeft(forged.body), [], 'a refused form')
 
+  // The session package's refusal, and the playground's checks, in the page's language.
+  const longKey = await app.inject({ method: 'POST', url: '/', headers: { ...ZH, cookie: `uc=${visitor.cookie}`, 'content-type': 'application/x-www-form-urlencoded' }, payload: `_csrf=${visitor.csrf}&action=set&key=${'k'.repeat(300)}&val=x` })
+  assert.equal(longKey.statusCode, 413)
+  assert.match(longKey.body, /id="form-error">这个键长 300 个字符；上限是 250。<\/p>/)
+  const noKey = await app.inject({ method: 'POST', url: '/memcache', headers: { ...ZH, cookie: `uc=${visitor.cookie}`, 'content-type': 'application/x-www-form-urlencoded' }, payload: `_csrf=${visitor.csrf}&op=get&key=` })
+  assert.equal(noKey.statusCode, 303)
+  const playgroundPage = await get('/memcache')
+  assert.match(playgroundPage.body, /<p class="error" role="alert" id="get-error">请输入一个键。<\/p>/)
+  assert.deepEqual(englishLeft(playgroundPage.body), [], 'the playground with a refused run')
+  const badLine = await app.inject({ method: 'POST', url: '/memcache', headers: { ...ZH, cookie: `uc=${visitor.cookie}`, 'content-type': 'application/x-www-form-urlencoded' }, payload: `_csrf=${visitor.csrf}&line=` })
+  assert.equal(badLine.statusCode, 303)
+  assert.match((await get('/memcache')).body, /id="console-error">请输入一个调用，例如 conn\.set\(&#39;k&#39;, &#39;v&#39;, 1\)。<\/p>/)
+  // Python's own error lines stay as Python prints them.
+  await app.inject({ method: 'POST', url: '/memcache', headers: { ...ZH, cookie: `uc=${visitor.cookie}`, 'content-type': 'application/x-www-form-urlencoded' }, payload: `_csrf=${visitor.csrf}&line=${encodeURIComponent('conn.get(')}` })
+  assert.match((await get('/memcache')).body, /id="console-error">SyntaxError: /)
+
   const notFound = await get('/nothing')
   assert.equal(notFound.statusCode, 404)
   assert.equal(h1(notFound.body), '找不到页面')

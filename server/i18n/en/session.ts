@@ -1,5 +1,6 @@
 // English: chapter 5, the session page, its notices and refusals, and its story of one view.
 import { html } from '../html.ts'
+import type { SessionErrorWords } from '../session-errors.ts'
 
 export const session = {
   heading: 'Your session',
@@ -67,7 +68,9 @@ export const session = {
   unknownAction: (action: string) => `Unknown action "${action}": use set or del.`,
   chooseAction: 'Choose an action: set or del.',
   emptyKey: 'The key must not be empty.',
-  valueRequired: 'A value (val) is required to set a key; it may be empty.'
+  valueRequired: 'A value (val) is required to set a key; it may be empty.',
+  /** The session package's refusals: it says them in English itself (server/i18n/session-errors.ts). */
+  packageErrors: null as SessionErrorWords | null
 }
 
 export const story = {

@@ -6,5 +6,6 @@ import { session, story } from './session.ts'
 import { errors } from './errors.ts'
 import { cluster } from './cluster.ts'
 import { cards, cas, fields, playground } from './playground.ts'
+import { inputErrors } from './input-errors.ts'
 
-export const zh: typeof en = { ...common, start, flags, otherFlags, session, story, errors, cluster, playground, cas, cards, fields }
+export const zh: typeof en = { ...common, start, flags, otherFlags, session, story, errors, cluster, playground, cas, cards, fields, inputErrors }

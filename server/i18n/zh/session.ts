@@ -68,7 +68,16 @@ export const session: typeof enSession = {
   unknownAction: (action) => `未知的操作 "${action}"：请使用 set 或 del。`,
   chooseAction: '请选择一个操作：set 或 del。',
   emptyKey: '键不能为空。',
-  valueRequired: '设置键时需要一个值（val）；值可以为空。'
+  valueRequired: '设置键时需要一个值（val）；值可以为空。',
+  packageErrors: {
+    keyTooLong: (length, limit) => `这个键长 ${length} 个字符；上限是 ${limit}。`,
+    valueTooBig: (size, limit) => `这个值有 ${size}；上限是 ${limit}。`,
+    tooManyKeys: (limit) => `一个会话最多保存 ${limit} 个键。`,
+    sessionTooBig: (size, limit) => `会话会变成 ${size}；上限是 ${limit}。`,
+    emptyKey: '键不能为空。',
+    conflict: '这个会话正同时被许多请求修改；你的修改没有保存。请再试一次。',
+    gone: '在你的修改送达之前，这个会话已经结束或过期；没有保存任何东西。'
+  }
 }
 
 export const story: typeof enStory = {
