@@ -80,12 +80,15 @@ export function chooseLanguage (cookie: string | undefined, acceptLanguage: stri
   return language
 }
 
+/** The longest page address the switch goes back to (a longer one: the first chapter). */
+export const MAX_BACK_PATH = 2048
+
 /**
  * Where the switch sends the visitor back to: a path of this site only (`/cluster?key=a#lookup`),
  * never another origin (`//evil.example`, `/\evil.example`, `https://…`), else the first chapter.
  */
 export function safeBackPath (back: string | undefined, fallback: string): string {
-  if (back === undefined || back.length > 2048) return fallback
+  if (back === undefined || back.length > MAX_BACK_PATH) return fallback
   if (!back.startsWith('/') || back.startsWith('//') || back.startsWith('/\\')) return fallback
   // Control characters and backslashes: a browser may read `/\t/evil` as `//evil`.
   // eslint-disable-next-line no-control-regex

@@ -5,7 +5,7 @@
 // on, so a cache never serves one visitor's language to another.
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
-import { chooseLanguage, HTML_LANG, LANGUAGE_COOKIE, LANGUAGES, type Language } from '../i18n/language.ts'
+import { chooseLanguage, HTML_LANG, LANGUAGE_COOKIE, LANGUAGES, MAX_BACK_PATH, type Language } from '../i18n/language.ts'
 import { MESSAGES, type Messages } from '../i18n/messages.ts'
 import { chapters } from '../chapters.ts'
 import { durationFormatter } from '../format.ts'
@@ -53,10 +53,11 @@ async function i18nPlugin (app: FastifyInstance) {
   app.addHook('onRequest', function pickLanguage (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) {
     const language = chooseLanguage(request.cookies[LANGUAGE_COOKIE], request.headers['accept-language'])
     request.language = language
-    const page = reply.locals ?? {}
+    const page: Record<string, unknown> = reply.locals ?? {}
     // Where the switch in the header comes back to: this page, or for a form's answer its chapter.
-    const backPath = request.method === 'GET' ? request.url : ((page.chapterPath as string | undefined) ?? '/')
-    reply.locals = Object.assign(page, locals[language], { backPath })
+    const backPath = request.method === 'GET' && request.url.length <= MAX_BACK_PATH ? request.url : ((page.chapterPath as string | undefined) ?? '/')
+    reply.locals = Object.assign(page, locals[language])
+    page.backPath = backPath
     done()
   })
 

@@ -4,6 +4,6 @@ import { Type } from 'typebox'
 export const languageQuerySchema = {
   querystring: Type.Object({
     to: Type.Union([Type.Literal('en'), Type.Literal('zh')]),
-    back: Type.Optional(Type.String({ maxLength: 2048 }))
+    back: Type.Optional(Type.String()) // any: server/i18n/language.ts's safeBackPath decides
   })
 }

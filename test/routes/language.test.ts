@@ -61,6 +61,9 @@ test('the switch goes back to a path of this site only: never another origin', a
     assert.equal(response.statusCode, 303, back)
     assert.equal(response.headers.location, '/start', back)
   }
+  const long = await app.inject({ url: `/language?to=en&back=/${'a'.repeat(5000)}` })
+  assert.equal(long.statusCode, 303)
+  assert.equal(long.headers.location, '/start')
   const none = await app.inject({ url: '/language?to=en' })
   assert.equal(none.headers.location, '/start')
 })
