@@ -3,7 +3,8 @@
 // alternation, printing each one's server CPU per request and req/s, and its ratio to the first.
 // How each change in bench/README.md's "Towards the floor" was measured on its own: a checkout
 // before it against one after it, in one run. `floor` as a checkout runs that checkout's
-// bench/peers/floor.ts. COMPARE_SECONDS (5), COMPARE_ROUNDS (5), COMPARE_ROUTES (GET,POST).
+// bench/peers/floor.ts. Each checkout runs with its own node_modules (`npm ci` there first).
+// COMPARE_SECONDS (5), COMPARE_ROUNDS (5), COMPARE_ROUTES (GET,POST).
 import { spawn, type ChildProcess } from 'node:child_process'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
