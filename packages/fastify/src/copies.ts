@@ -2,15 +2,19 @@
 //
 // A read of a node gives one of: the record (its data, version and CAS token), something that is
 // not a session (an end mark, a value of another kind), a miss, or no answer. Of the records
-// found, the current one is the latest version (record-version.ts). Two exceptions:
+// found, the current one is the latest version (record-version.ts), with two exceptions:
 //   - an unversioned record on the id's home node is current whatever the copies say: only the
 //     Python original writes those (it writes home, with flags 16), after this app's last write;
-//   - two different records with the same version come from two writers that raced, each
-//     storing on one node first. When one of the two nodes came back from a failure more recently
-//     (in this instance's eyes), the writers' instances disagreed about it: the record on the node
-//     up longer is the one every writer saw, so it wins. Otherwise the larger bytes win: a rule
-//     every instance applies alike, so exactly one writer finds its write current and the other
-//     re-applies its change on top of it.
+//   - two different records with the same version (rivals) come from two writers that raced, each
+//     storing on one node first: lazily opened sessions whose first adds split, or two instances
+//     that disagree about which node is down and so write different pairs (one instance's write
+//     may then be done, on its own pair, while the other's lost on the node the pairs share). Such
+//     a tie is a conflict still being settled, not a copy that lags: a read never rewrites one
+//     copy of a tie with the other (two instances could each rewrite the other's copy and both
+//     writes vanish), and each writer that finds its own record tied re-applies its change on the
+//     rival's (store.ts), so whichever write lands holds both changes. Meanwhile a read serves one
+//     of the two: the record on the node up longer in this instance's eyes (the other just came
+//     back, maybe with a write that was in flight when it hung), else the larger bytes.
 // An end mark on any node means the session ended: it is never served again from another copy.
 //
 // Only the current record is decoded (its JSON parsed): a page view reads two copies, and a large
@@ -33,7 +37,11 @@ export interface CurrentRecord {
   version: RecordVersion
   /** Where it was read. */
   node: number
+  /** Copies holding a different record of the same version: a tie still being settled (see the header). */
+  rivals: FoundCopy[]
 }
+
+export type FoundCopy = Extract<CopyRead, { state: 'found' }>
 
 /** An end mark: empty text, which this app reads as "not a session" and Python as "no session" (falsy). */
 export const END_MARK = Buffer.alloc(0)
@@ -75,7 +83,7 @@ export function currentOf (reads: readonly CopyRead[], home: number, upSince: (n
   if (pythonWrite) {
     // Carried forward past every copy, so that the copies take it up (see `lagging`).
     const latest = versioned.reduce<RecordVersion>((max, read) => isLater(read.version, max) ? read.version : max, 0)
-    return decoded(pythonWrite, nextVersion(latest))
+    return decoded(pythonWrite, nextVersion(latest), [])
   }
   const candidates = versioned.length > 0 ? versioned : found
   let best = candidates[0]!
@@ -83,30 +91,37 @@ export function currentOf (reads: readonly CopyRead[], home: number, upSince: (n
     if (isLater(read.version, best.version)) best = read
     else if (read.version === best.version && !read.bytes.equals(best.bytes) && winsTie(read, best, upSince)) best = read
   }
-  return decoded(best, best.version === 0 ? 1 : best.version)
+  const rivals = best.version === 0 ? [] : candidates.filter((read) => read.version === best.version && !read.bytes.equals(best.bytes))
+  return decoded(best, best.version === 0 ? 1 : best.version, rivals)
+}
+
+/** A copy's record as the current one, with no rivals (a writer building on the rival it tied with). */
+export function recordOf (read: FoundCopy): CurrentRecord | 'ended' {
+  return decoded(read, read.version, [])
 }
 
 /** The current record with its data; 'ended' when it is not a JSON object after all (not a session). */
-function decoded (read: Found, version: RecordVersion): CurrentRecord | 'ended' {
+function decoded (read: FoundCopy, version: RecordVersion, rivals: FoundCopy[]): CurrentRecord | 'ended' {
   const data = decodeRecord(read.bytes)
-  return data === null ? 'ended' : { data, bytes: read.bytes, version, node: read.node }
+  return data === null ? 'ended' : { data, bytes: read.bytes, version, node: read.node, rivals }
 }
 
-type Found = Extract<CopyRead, { state: 'found' }>
-
-function winsTie (a: Found, b: Found, upSince: (node: number) => number): boolean {
+function winsTie (a: FoundCopy, b: FoundCopy, upSince: (node: number) => number): boolean {
   const [aUp, bUp] = [upSince(a.node), upSince(b.node)]
   if (aUp !== bUp) return aUp < bUp
   return Buffer.compare(a.bytes, b.bytes) > 0
 }
 
-/** The reads whose node does not hold `current` as it should be stored (missing, older, or another version's flags). */
+/**
+ * The reads whose node does not hold `current` as it should be stored (missing, older, or another
+ * version's flags); a rival (the same version, another record) is not behind but tied.
+ */
 export function lagging (reads: readonly CopyRead[], current: CurrentRecord): Array<Extract<CopyRead, { state: 'found' | 'missing' }>> {
   const flags = flagsFor(current.version)
   const behind: Array<Extract<CopyRead, { state: 'found' | 'missing' }>> = []
   for (const read of reads) {
     if (read.state === 'missing') behind.push(read)
-    else if (read.state === 'found' && (read.flags !== flags || !read.bytes.equals(current.bytes))) behind.push(read)
+    else if (read.state === 'found' && (read.flags !== flags || !read.bytes.equals(current.bytes)) && !current.rivals.includes(read)) behind.push(read)
   }
   return behind
 }

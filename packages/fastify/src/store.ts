@@ -21,10 +21,14 @@
 // copy failed is the outcome unknown, and then the write is not repeated. A record that vanished
 // from every copy (ended, expired or evicted) is never written back: the session is gone.
 //
+// Ties: two writers that each stored on one copy first leave two records of one version
+// (copies.ts). Each re-applies its change on the other's record, after a back-off, so whichever
+// lands holds both; a third writer waits for them to settle it, then builds on what they settled.
+//
 // Ending: an end mark (an empty value, which no one reads as a session) replaces the record on
 // every node of the chain, so neither a copy nor a write in flight can bring the id back.
 import { isNodeFailure, NodeDownError, type MemcacheClient } from '@memcache-session/client'
-import { currentOf, END_MARK, END_MARK_FLAGS, lagging, readCopy, writeCopy, type CopyRead, type CopyWrite, type CurrentRecord } from './copies.ts'
+import { currentOf, END_MARK, END_MARK_FLAGS, lagging, readCopy, recordOf, writeCopy, type CopyRead, type CopyWrite, type CurrentRecord, type FoundCopy } from './copies.ts'
 import { SessionConflictError, SessionGoneError, SessionLimitError } from './errors.ts'
 import { formatBytes, type SessionLimits } from './limits.ts'
 import { encodeRecord, type SessionData } from './record.ts'
@@ -47,6 +51,8 @@ export interface Copies {
   tokens: Map<number, Buffer | null>
   /** Nodes that held an older copy (or none) when read, rewritten since. */
   lagging: number[]
+  /** Copies that held another record of the same version when read: a tie two writers are settling (copies.ts). */
+  rivals: FoundCopy[]
   /**
    * Copies being brought up to date since the read; a write waits for them (they change tokens).
    * Resolves to false when a copy changed meanwhile (another write got there), so it was not.
@@ -76,6 +82,13 @@ export interface UpdateResult {
 const COPY_TTL_MARGIN_SECONDS = 2
 const BACKOFF_BASE_MS = 2
 const BACKOFF_CAP_MS = 100
+/**
+ * How many times a writer that finds two other writers' records tied waits (a back-off each) for
+ * them to settle it. They settle it within a round trip or two; a tie that outlasts the waits has
+ * no writer left to settle it (its process ended mid-write), and the write builds on the record
+ * the read serves.
+ */
+const TIE_WAITS = 5
 
 export class SessionStore {
   readonly #client: MemcacheClient
@@ -168,10 +181,22 @@ export class SessionStore {
   async update (id: string, loaded: StoredSession, change: Change): Promise<UpdateResult> {
     let state = loaded
     let failedTargets: number[] = []
+    let tieWaits = 0
+    // Set once a write lost somewhere while its outcome on another node is unknown (sent, then no
+    // answer: a hung node may still apply it when it resumes). From then on a version is always
+    // written, even when the change turns out to be there already, so that a late landing of the
+    // earlier one is older than the record every copy holds, never tied with it.
+    let inFlight = false
     for (let attempt = 0; attempt < this.#casAttempts; attempt++) {
       await state.copies?.repairing
+      if (state.copies && state.copies.rivals.length > 0 && tieWaits < TIE_WAITS) {
+        tieWaits++
+        await backoff(attempt)
+        state = await this.#reread(id)
+        continue
+      }
       const next = new Map(state.data)
-      if (!change(next)) return { data: next, written: false, state }
+      if (!change(next) && !inFlight) return { data: next, written: false, state }
       const bytes = this.#encodeWithinLimits(next)
       const version = state.copies ? nextVersion(state.copies.version) : nextVersion(0)
       const tokens = state.copies?.tokens
@@ -195,10 +220,14 @@ export class SessionStore {
         return { data: next, written: true, state: { data: next, copies: copiesOf(version, bytes, writes) } }
       }
       publishConflict(this, attempt + 1)
+      if (writes.some((write) => write.outcome === 'failed' && sentTo(write))) inFlight = true
       if (!writes.some((write) => write.outcome === 'stored')) await backoff(attempt)
       const settled = await this.#settle(id, version, bytes)
       if (settled.ours) publishWrite(this, !state.copies, attempt + 1, writes, bytes.length)
       if (settled.ours) return { data: settled.state.data, written: true, state: settled.state }
+      // Tied with another writer, which re-applies its change on ours as this one does on its:
+      // a back-off first, so that the two do not split the copies between them again.
+      if (settled.tied) await backoff(attempt)
       state = settled.state
     }
     throw new SessionConflictError()
@@ -208,15 +237,20 @@ export class SessionStore {
    * After a write that stored on some copies and lost on others: the copies as they now stand, and
    * whether ours is the current record on every one that answers. Ours may be current only in a
    * read that raced another write: it is done only once the copies that lagged took it (the
-   * read's repair stored it), otherwise the copies are read again. A write whose record lost
-   * (a later version, or a tie it does not win) is re-applied by the caller on the current one.
+   * read's repair stored it), otherwise the copies are read again. A write whose record lost (a
+   * later version) is re-applied by the caller on the current one; one whose record is tied with
+   * another writer's (`tied`) on that other record, whichever of the two a read would serve: the
+   * other writer's may be done already, on a pair of nodes this instance does not read.
    */
-  async #settle (id: string, version: RecordVersion, bytes: Buffer): Promise<{ ours: boolean, state: StoredSession }> {
+  async #settle (id: string, version: RecordVersion, bytes: Buffer): Promise<{ ours: boolean, tied: boolean, state: StoredSession }> {
     for (let attempt = 0; ; attempt++) {
       const state = await this.#reread(id)
       const copies = state.copies!
-      if (copies.version !== version || !copies.bytes.equals(bytes)) return { ours: false, state }
-      if (await (copies.repairing ?? true)) return { ours: true, state }
+      const oursAmongTied = copies.rivals.length > 0 && copies.version === version &&
+        (copies.bytes.equals(bytes) || copies.rivals.some((rival) => rival.bytes.equals(bytes)))
+      if (oursAmongTied) return { ours: false, tied: true, state: onRival(state, bytes) }
+      if (copies.version !== version || !copies.bytes.equals(bytes)) return { ours: false, tied: false, state }
+      if (await (copies.repairing ?? true)) return { ours: true, tied: false, state }
       if (attempt >= this.#casAttempts) throw new SessionConflictError()
     }
   }
@@ -288,7 +322,7 @@ export class SessionStore {
       if (read.state === 'found') tokens.set(read.node, read.cas)
       else if (read.state === 'missing') tokens.set(read.node, null)
     }
-    const copies: Copies = { version: current.version, bytes: current.bytes, tokens, lagging: [], repairing: null }
+    const copies: Copies = { version: current.version, bytes: current.bytes, tokens, lagging: [], rivals: current.rivals, repairing: null }
     const behind = lagging(reads, current)
     copies.lagging = behind.map((read) => read.node)
     if (behind.length > 0) {
@@ -343,7 +377,21 @@ export class SessionStore {
 function copiesOf (version: RecordVersion, bytes: Buffer, writes: readonly CopyWrite[]): Copies {
   const tokens = new Map<number, Buffer | null>()
   for (const write of writes) if (write.outcome === 'stored') tokens.set(write.node, write.cas)
-  return { version, bytes, tokens, lagging: [], repairing: null }
+  return { version, bytes, tokens, lagging: [], rivals: [], repairing: null }
+}
+
+/**
+ * A tied state (our record `ours` and a rival's, one version) as the base for re-applying our
+ * change: the other writer's record, with every copy's token, so the next write replaces both.
+ */
+function onRival (state: StoredSession, ours: Buffer): StoredSession {
+  const copies = state.copies!
+  const settled = { ...copies, rivals: [] }
+  if (!copies.bytes.equals(ours)) return { data: state.data, copies: settled }
+  const rival = recordOf(copies.rivals.find((read) => !read.bytes.equals(ours))!)
+  // The rival looked like a record (its flags and first byte) but is no JSON object: not a session.
+  if (rival === 'ended') throw new SessionGoneError()
+  return { data: rival.data, copies: { ...settled, bytes: rival.bytes } }
 }
 
 function sameNodes (a: readonly number[], b: readonly number[]): boolean {

@@ -96,3 +96,17 @@ test('two different records with one version: the one on the node up longer wins
   assert.deepEqual(Object.fromEntries(a.data), { w: 'b' })
   assert.deepEqual(Object.fromEntries(b.data), { w: 'a' })
 })
+
+test('a tie names its rival and is not a copy that lags: a read rewrites neither side, only what is missing or older', () => {
+  const [a, b] = [record(0, 5, '{"w":"a"}'), record(1, 5, '{"w":"b"}')]
+  const missing: CopyRead = { node: 2, state: 'missing' }
+  const older = record(3, 4, '{"w":"old"}')
+  const current = currentOf([a, b, missing, older], 0, upSince)
+  assert.ok(current && current !== 'ended')
+  assert.deepEqual(Object.fromEntries(current.data), { w: 'b' })
+  assert.deepEqual(current.rivals, [a])
+  assert.deepEqual(lagging([a, b, missing, older], current).map((read) => read.node), [2, 3])
+  const plain = currentOf([a, record(1, 4, '{"w":"b"}')], 0, upSince)
+  assert.ok(plain && plain !== 'ended')
+  assert.deepEqual(plain.rivals, [], 'an older record is no rival')
+})

@@ -2,7 +2,8 @@
 // is in the final record, on both copies, round after round.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { makeClient, startCluster } from '../../../test/support/nodes.ts'
+import { eventually, makeClient, startCluster } from '../../../test/support/nodes.ts'
+import { flagsFor } from '../src/record-version.ts'
 import { SessionStore, type StoredSession } from '../src/store.ts'
 import { DEFAULT_LIMITS } from '../src/limits.ts'
 import { newSessionId } from '../src/ids.ts'
@@ -29,4 +30,60 @@ test('40 racing writes from two instances, lazy first write included, 5 rounds: 
     assert.equal(items[0]!.bytes.toString(), items[1]!.bytes.toString(), 'both copies hold the same record')
     assert.equal(items[0]!.flags, items[1]!.flags)
   }
+})
+
+test('two instances that disagree on a node: a change stored on one pair is kept by a writer that stored on the other', async (t) => {
+  const cluster = await startCluster(t)
+  // The first instance took the id's second node for down a moment ago and has not probed it
+  // since: its pair is home and the third node. The second instance sees every node up.
+  const first = makeClient(t, cluster, { probeMinMs: 60_000, probeMaxMs: 60_000 })
+  const second = makeClient(t, cluster)
+  const [early, late] = [first, second].map((mc) => new SessionStore(mc, { ttlSeconds: 60, limits: DEFAULT_LIMITS }))
+  let id = newSessionId()
+  while (first.routeChain(id).length < 3) id = newSessionId()
+  const [home, next, third] = first.routeChain(id) as [number, number, number]
+  first.nodes[next]!.markDown('refused a moment ago')
+  assert.deepEqual(early!.targets(id), [home, third])
+  assert.deepEqual(late!.targets(id), [home, next])
+
+  // Both open the session lazily. The first stores on both its copies: done, with no conflict.
+  // The second's add loses at home and stores on the next node, the same version: a tie, which
+  // the larger bytes ({"b":…} > {"a":…}) would win, over a change already acknowledged.
+  const unstored: StoredSession = { data: new Map(), copies: null }
+  const a = await early!.update(id, unstored, (data) => { data.set('a', '1'); return true })
+  const b = await late!.update(id, unstored, (data) => { data.set('b', '2'); return true })
+  assert.ok(a.written && b.written)
+  assert.deepEqual(Object.fromEntries(b.data), { a: '1', b: '2' }, 'the second change was applied on the first')
+  for (const store of [late!, early!]) {
+    const loaded = (await store.load(id))!
+    await loaded.copies!.repairing
+    assert.deepEqual(Object.fromEntries(loaded.data), { a: '1', b: '2' })
+  }
+})
+
+test('a tie that two instances would serve differently: neither rewrites the other side, and a write builds on one and replaces both', async (t) => {
+  const cluster = await startCluster(t)
+  // The first instance saw the id's second node fail and come back (so it serves the record on
+  // the node up longer); the second saw nothing (so it serves the larger bytes).
+  const first = makeClient(t, cluster)
+  const second = makeClient(t, cluster)
+  const [one, two] = [first, second].map((mc) => new SessionStore(mc, { ttlSeconds: 60, limits: DEFAULT_LIMITS }))
+  const id = newSessionId()
+  const [home, next] = one!.targets(id) as [number, number]
+  first.nodes[next]!.markDown('refused a moment ago')
+  await eventually(() => first.nodes[next]!.up)
+  const raw = makeClient(t, cluster)
+  await raw.onNode(home).storeItem('set', id, Buffer.from('{"w":"a"}'), flagsFor(3), 60)
+  await raw.onNode(next).storeItem('set', id, Buffer.from('{"w":"b"}'), flagsFor(3), 60)
+
+  const reads = await Promise.all([one!.load(id), two!.load(id)])
+  assert.deepEqual(reads.map((read) => read!.data.get('w')), ['a', 'b'], 'each instance serves its side')
+  await Promise.all(reads.map((read) => read!.copies!.repairing))
+  const held = async () => (await Promise.all([home, next].map((node) => raw.onNode(node).getItem(id)))).map((item) => item!.bytes.toString())
+  assert.deepEqual(await held(), ['{"w":"a"}', '{"w":"b"}'], 'both sides as they were: no read rewrote one with the other')
+
+  // No writer is left to settle it: a change waits, then builds on what its read serves, with the next version on both.
+  const written = await one!.update(id, reads[0]!, (data) => { data.set('k', 'v'); return true })
+  assert.ok(written.written)
+  assert.deepEqual(await held(), ['{"w":"a","k":"v"}', '{"w":"a","k":"v"}'])
 })
