@@ -54,7 +54,9 @@ const cpu = new Map<string, number[]>()
 const rps = new Map<string, number[]>()
 for (let round = 1; round <= ROUNDS; round++) {
   for (const route of ROUTES) {
-    for (const build of builds) {
+    // In the opposite order every other round (ABBA): a build measured first or last, or a drift
+    // over the round, weighs on every build alike over two rounds.
+    for (const build of round % 2 === 1 ? builds : [...builds].reverse()) {
       const before = cpuSeconds(build.process!.pid!)
       const r = await load(build.url!, route, build.visitors, { duration: SECONDS })
       const us = (cpuSeconds(build.process!.pid!) - before) * 1e6 / r.requests

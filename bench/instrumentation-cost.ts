@@ -1,15 +1,19 @@
-// `npm run bench:instrumentation`: what the metrics cost a page view. Two app processes on the
-// same four nodes, in the same run, loaded side by side in every round (so that whatever else the
-// machine does weighs on both alike): one with metrics on (METRICS_PORT, and
-// a scrape of /metrics every SCRAPE_MS while it is measured, far more often than Prometheus's
-// usual 15 s, so the scrapes' own cost is in the figure), one with METRICS_PORT=off (no subscriber
-// on any diagnostics channel, no hook), and a second one off, the control: what two processes
-// running the same code disagree by is the noise floor of the comparison. The measure a shared machine leaves steady is the app's
-// own CPU time per request (utime + stime from /proc/PID/stat over a fixed number of requests);
-// req/s and p99 are printed too, for what they are worth on a busy machine.
-// The figure is the median over rounds of each round's ratio.
-// Settings: BENCH_REQUESTS (per measurement, 10000), BENCH_ROUNDS (7), SCRAPE_MS (1000),
-// MEMCACHED_PROTOCOL (meta), and OTEL=on to add a third process with tracing as well.
+// `npm run bench:instrumentation`: what the metrics cost a page view. Three app processes on the
+// same four nodes, in the same run: one with metrics on (METRICS_PORT, and a scrape of /metrics
+// every SCRAPE_MS while it is measured, far more often than Prometheus's usual 15 s, so the
+// scrapes' own cost is in the figure), one with METRICS_PORT=off (no metrics subscriber on any
+// diagnostics channel, no hook; the session page's own story still listens, in both), and a
+// second one off, the control: what two processes running the same code disagree by is the noise
+// floor of the comparison. Each round loads one app at a time with wrk for BENCH_SECONDS, in the
+// opposite order every other round (ABBA), so every measurement has the machine to itself at
+// saturation and a drift weighs on each app alike. (An earlier version loaded the three at once
+// with autocannon in this process: the generator, not the apps, was the bottleneck, about 2,500
+// requests a second each, and CPU per request at part load carries every idle wake-up.) The
+// measure a shared machine leaves steadiest is the app's own CPU time per request (utime + stime
+// from /proc/PID/stat over the run); req/s and p99 are printed too. The figure is the median over
+// rounds of each round's ratio.
+// Settings: BENCH_SECONDS (per measurement, 3), BENCH_ROUNDS (7), SCRAPE_MS (1000),
+// MEMCACHED_PROTOCOL (meta), and OTEL=on to add a fourth process with tracing as well.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { localClusterOnFreePorts } from '../tools/local-cluster.ts'
@@ -17,7 +21,7 @@ import { freePort, waitForPort } from '../tools/ports.ts'
 import { cpuSeconds, load, visitorWith, type Visitor } from './measure.ts'
 import { measurePath } from './instrumentation-path.ts'
 
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 10_000)
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7)
 const SCRAPE_MS = Number(process.env.SCRAPE_MS ?? 1000)
 const SESSIONS = 256
@@ -64,19 +68,22 @@ for (const app of apps) await load(app.url, 'GET', app.visitors, { amount: 2000 
 let scrapes = 0
 for (let round = 1; round <= ROUNDS; round++) {
   for (const route of ['GET', 'POST'] as const) {
-    await Promise.all(apps.map(async (app) => {
+    // One app at a time, in the opposite order every other round (ABBA): each measurement has the
+    // machine to itself, and a drift over the round weighs on every app alike over two rounds.
+    const order = round % 2 === 1 ? apps : [...apps].reverse()
+    for (const app of order) {
       const stop = scraper(app)
       const cpuBefore = cpuSeconds(app.child.pid!)
-      const r = await load(app.url, route, app.visitors, { amount: REQUESTS, connections: 16 })
+      const r = await load(app.url, route, app.visitors, { duration: SECONDS, connections: 16 })
       const cpuUs = (cpuSeconds(app.child.pid!) - cpuBefore) * 1e6 / r.requests
       scrapes += await stop()
       results.get(app.name)![route].push({ cpuUs, rps: r.rps, p99: r.p99 })
       console.log(`round ${round} ${route.padEnd(4)} ${app.name.padEnd(14)} ${cpuUs.toFixed(0)} µs CPU/request  ${Math.round(r.rps)} req/s  p99 ${r.p99} ms${r.unexpected ? `  (${r.unexpected} unexpected)` : ''}`)
-    }))
+    }
   }
 }
 
-console.log(`\n${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${process.env.MEMCACHED_PROTOCOL ?? 'meta'}, ${ROUNDS} rounds of ${REQUESTS} requests over ${SESSIONS} sessions, /metrics scraped every ${SCRAPE_MS} ms (${scrapes} scrapes) (medians)\n`)
+console.log(`\n${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${process.env.MEMCACHED_PROTOCOL ?? 'meta'}, ${ROUNDS} rounds of ${SECONDS} s over ${SESSIONS} sessions, /metrics scraped every ${SCRAPE_MS} ms (${scrapes} scrapes) (medians)\n`)
 console.log('| | GET CPU/request | GET req/s | GET p99 ms | POST CPU/request | POST req/s | POST p99 ms |')
 console.log('|---|---|---|---|---|---|---|')
 const m = (name: string, route: 'GET' | 'POST', field: keyof Figures) => median(results.get(name)![route].map((f) => f[field]))

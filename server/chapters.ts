@@ -7,6 +7,7 @@ import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import { MESSAGES } from './i18n/messages.ts'
 import { DEFAULT_LANGUAGE, type Language } from './i18n/language.ts'
+import { addRouteOnRequest } from './route-hooks.ts'
 
 declare module 'fastify' {
   interface FastifyReply {
@@ -43,14 +44,19 @@ export function chapters (playground: boolean, language: Language = DEFAULT_LANG
 
 /**
  * Tells the layout which chapter a page is (`chapterPath`, read by views/layout.ejs for the
- * navigation's aria-current and the "Next" link), from the route that answers.
+ * navigation's aria-current and the "Next" link). Bound when each route is added: a chapter's
+ * route gets a hook of its own, with its path; every other route (health, values, the language
+ * switch, the static files) none.
  */
 async function chaptersPlugin (app: FastifyInstance) {
-  const paths = new Set(chapters(app.config.playground).map((c) => c.path))
-  app.addHook('onRequest', function markChapter (request, reply, done) {
-    const path = request.routeOptions.url
-    if (path !== undefined && paths.has(path)) reply.locals = { ...(reply.locals ?? {}), chapterPath: path }
-    done()
+  const paths = new Set<string>(chapters(app.config.playground).map((c) => c.path))
+  app.addHook('onRoute', function chapterOfRoute (route) {
+    const chapterPath = route.url
+    if (!paths.has(chapterPath)) return
+    addRouteOnRequest(route, function markChapter (_request, reply, done) {
+      reply.locals = { ...(reply.locals ?? {}), chapterPath }
+      done()
+    })
   })
 }
 

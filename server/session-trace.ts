@@ -12,6 +12,7 @@ import { MESSAGES } from './i18n/messages.ts'
 import type { FastifyInstance } from 'fastify'
 import type { CommandEndMessage } from '@memcache-session/client'
 import { sessionStory } from './session-story.ts'
+import { addRouteOnRequest } from './route-hooks.ts'
 
 export interface TracedCommand {
   command: string
@@ -71,24 +72,30 @@ async function sessionTracePlugin (app: FastifyInstance) {
   })
 
   const context = { nodes: app.memcache.nodes.map((n) => n.label), ttlSeconds: app.config.sessionTtlSeconds, maxAgeSeconds: app.config.sessionMaxAgeSeconds, maxSessionBytes: app.sessions.limits.maxSessionBytes }
-  // Only the session page's own view is traced (its POST redirects to it).
-  app.addHook('onRequest', function traceSessionView (request, reply, done) {
-    if (request.method !== 'GET' || request.routeOptions.url !== '/') return done()
-    const trace: SessionTrace = { at: Date.now(), commands: [], open: null, read: null, createdAt: null, stored: false }
-    // A function, so that the page reads the trace when it renders, after the view's commands.
-    const story = () => sessionStory(trace, { ...context, stored: trace.stored, words: MESSAGES[request.language].story })
-    reply.locals = { ...(reply.locals ?? {}), story }
-    traces.run(trace, done)
+  // Only the session page's own view is traced (its POST redirects to it): a hook of that route's
+  // own, bound when it is added, so no other request pays for a look at its route.
+  app.addHook('onRoute', function traceSessionPage (route) {
+    if (route.method !== 'GET' || route.url !== '/') return
+    addRouteOnRequest(route, function traceSessionView (request, reply, done) {
+      const trace: SessionTrace = { at: Date.now(), commands: [], open: null, read: null, createdAt: null, stored: false }
+      // A function, so that the page reads the trace when it renders, after the view's commands.
+      const story = () => sessionStory(trace, { ...context, stored: trace.stored, words: MESSAGES[request.language].story })
+      reply.locals = { ...(reply.locals ?? {}), story }
+      traces.run(trace, done)
+    })
   })
-  // The session's creation time, for its absolute end: the route opens the same session (open is
-  // memoised per request), so this costs no command of its own.
-  app.addHook('preHandler', async function traceCreation (request, reply) {
-    const trace = traces.getStore()
-    if (!trace || (reply.locals as { story?: unknown } | null)?.story === undefined) return
-    const { session } = await app.sessions.open(request, reply)
-    trace.createdAt = session.createdAt
-    trace.stored = session.stored
-  })
+}
+
+/**
+ * The opened session's creation time (for its absolute end) and whether it is stored, in the
+ * trace of the view that opened it; nothing outside a traced view. The session page's route calls
+ * it with the session it opened: no command, no hook of its own.
+ */
+export function traceOpenedSession (session: { createdAt: number, stored: boolean }): void {
+  const trace = traces.getStore()
+  if (!trace) return
+  trace.createdAt = session.createdAt
+  trace.stored = session.stored
 }
 
 export default fp(sessionTracePlugin, { name: 'session-trace', dependencies: ['views', 'memcache'] })

@@ -10,6 +10,7 @@ import { sessionView, valueText } from '../session-view.ts'
 import { casChange, signCasChange, verifiedCasChange } from '../session-cas-change.ts'
 import { endFormSchema, NOTICES, sessionFormSchema, sessionPageSchema, sessionValueSchema, type NoticeCode, type SessionForm } from '../schemas/session-form.ts'
 import { MESSAGES, type Messages } from '../i18n/messages.ts'
+import { traceOpenedSession } from '../session-trace.ts'
 import { sessionErrorText } from '../i18n/session-errors.ts'
 
 // The page's words, notices and refusals in the request's language: server/i18n/en/session.ts and zh/session.ts.
@@ -90,6 +91,7 @@ export default async function sessionRoutes (app: FastifyInstance) {
 
   typed.get('/', { schema: sessionPageSchema }, async function showSession (request, reply) {
     const opened = await app.sessions.open(request, reply)
+    traceOpenedSession(opened.session)
     const code = request.query.notice
     const notice = code && Object.hasOwn(NOTICES, code) ? code as NoticeCode : undefined
     return renderPage(reply, opened, { notice, page: Number(request.query.page ?? 1), casParam: request.query.cas })

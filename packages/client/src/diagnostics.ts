@@ -73,7 +73,7 @@ export async function traced<T> (
 ): Promise<T> {
   if (!commandStartChannel.hasSubscribers && !commandEndChannel.hasSubscribers) return run()
   const started = performance.now()
-  commandStartChannel.publish({ client, command, node } satisfies CommandStartMessage)
+  if (commandStartChannel.hasSubscribers) commandStartChannel.publish({ client, command, node } satisfies CommandStartMessage)
   try {
     const result = await run()
     publishEnd(client, command, node, 'ok', started, sentBytes + (size ? size(result) : 0))
