@@ -67,6 +67,8 @@ export interface StoreOptions {
   replicas?: 0 | 1
   /** Compare-and-swap attempts before a change gives up with SessionConflictError. */
   casAttempts?: number
+  /** How long a change waits, at most, for two other writers to settle a tie (see TIE_WAIT_MS). */
+  tieWaitMs?: number
 }
 
 /** A change to session data; returns false when it changed nothing (then nothing is written). */
@@ -83,12 +85,16 @@ const COPY_TTL_MARGIN_SECONDS = 2
 const BACKOFF_BASE_MS = 2
 const BACKOFF_CAP_MS = 100
 /**
- * How many times a writer that finds two other writers' records tied waits (a back-off each) for
- * them to settle it. They settle it within a round trip or two; a tie that outlasts the waits has
- * no writer left to settle it (its process ended mid-write), and the write builds on the record
- * the read serves.
+ * How long a writer that finds two other writers' records tied waits for them to settle it,
+ * rereading after each back-off. A tied writer re-applies its change after one back-off (at most
+ * BACKOFF_CAP_MS) and two round trips (its read of the tie, its write), each within the client's
+ * deadline (500 ms by default): a wait shorter than that builds on one side of a tie whose other
+ * side's writer may be done already (an instance that wrote another pair), and loses its change.
+ * A tie that outlasts the wait has no writer left to settle it (its process ended mid-write, or
+ * it lost its link), and the write builds on the record the read serves. It counts for the whole
+ * of one change, not for each tie it meets.
  */
-const TIE_WAITS = 5
+const TIE_WAIT_MS = BACKOFF_CAP_MS + 2 * 500
 
 export class SessionStore {
   readonly #client: MemcacheClient
@@ -96,6 +102,7 @@ export class SessionStore {
   readonly #limits: SessionLimits
   readonly #copies: number
   readonly #casAttempts: number
+  readonly #tieWaitMs: number
 
   constructor (client: MemcacheClient, options: StoreOptions) {
     const replicas = options.replicas ?? 1
@@ -109,6 +116,7 @@ export class SessionStore {
     this.#limits = options.limits
     this.#copies = 1 + replicas
     this.#casAttempts = options.casAttempts ?? 20
+    this.#tieWaitMs = options.tieWaitMs ?? TIE_WAIT_MS
   }
 
   /** How many copies of each record are kept (1 or 2). */
@@ -181,7 +189,8 @@ export class SessionStore {
   async update (id: string, loaded: StoredSession, change: Change): Promise<UpdateResult> {
     let state = loaded
     let failedTargets: number[] = []
-    let tieWaits = 0
+    // Until when this change may wait for other writers to settle a tie (set at the first it meets).
+    let tieDeadline: number | null = null
     // Set once a write lost somewhere while its outcome on another node is unknown (sent, then no
     // answer: a hung node may still apply it when it resumes). From then on a version is always
     // written, even when the change turns out to be there already, so that a late landing of the
@@ -189,11 +198,12 @@ export class SessionStore {
     let inFlight = false
     for (let attempt = 0; attempt < this.#casAttempts; attempt++) {
       await state.copies?.repairing
-      if (state.copies && state.copies.rivals.length > 0 && tieWaits < TIE_WAITS) {
-        tieWaits++
-        await backoff(attempt)
+      for (let wait = 0; state.copies && state.copies.rivals.length > 0; wait++) {
+        tieDeadline ??= performance.now() + this.#tieWaitMs
+        if (performance.now() >= tieDeadline) break
+        await backoff(wait)
         state = await this.#reread(id)
-        continue
+        await state.copies?.repairing
       }
       const next = new Map(state.data)
       if (!change(next) && !inFlight) return { data: next, written: false, state }

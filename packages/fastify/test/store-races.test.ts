@@ -2,7 +2,9 @@
 // is in the final record, on both copies, round after round.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { subscribe, unsubscribe } from 'node:diagnostics_channel'
 import { eventually, makeClient, startCluster } from '../../../test/support/nodes.ts'
+import { startHoldRelay } from '../../../test/support/hold-relay.ts'
 import { flagsFor } from '../src/record-version.ts'
 import { SessionStore, type StoredSession } from '../src/store.ts'
 import { DEFAULT_LIMITS } from '../src/limits.ts'
@@ -86,4 +88,52 @@ test('a tie that two instances would serve differently: neither rewrites the oth
   const written = await one!.update(id, reads[0]!, (data) => { data.set('k', 'v'); return true })
   assert.ok(written.written)
   assert.deepEqual(await held(), ['{"w":"a","k":"v"}', '{"w":"a","k":"v"}'])
+})
+
+test('a third writer that meets a tie waits for a tied writer that is slow (its link to one node stalled for 300 ms): the change the other side acknowledged is kept', async (t) => {
+  const cluster = await startCluster(t)
+  // As above: the first instance took the id's second node for down and writes home and the
+  // third node; the second sees every node up, its link to home through a relay that can stall.
+  const first = makeClient(t, cluster, { probeMinMs: 60_000, probeMaxMs: 60_000 })
+  let id = newSessionId()
+  while (first.routeChain(id).length < 3) id = newSessionId()
+  const [home, next] = first.routeChain(id) as [number, number, number]
+  first.nodes[next]!.markDown('refused a moment ago')
+  const relay = await startHoldRelay(t, cluster.servers[home]!.port)
+  const servers = cluster.servers.map((server, index) => index === home ? { ...server, port: relay.port } : server)
+  const second = makeClient(t, cluster, { servers, timeoutMs: 2000 })
+  // A third instance, every node up, direct links: the third writer.
+  const third = makeClient(t, cluster, { timeoutMs: 2000 })
+  const [early, late, other] = [first, second, third].map((mc) => new SessionStore(mc, { ttlSeconds: 60, limits: DEFAULT_LIMITS }))
+
+  const unstored: StoredSession = { data: new Map(), copies: null }
+  const a = await early!.update(id, unstored, (data) => { data.set('a', '1'); return true })
+  assert.ok(a.written, 'done on home and the third node, no conflict')
+
+  // The second writer's add loses at home and stores on the next node: a tie it is to settle.
+  // Its link to home stalls from that conflict on, for 300 ms (under its 2 s deadline).
+  let stalled!: () => void
+  const conflicted = new Promise<void>((resolve) => { stalled = resolve })
+  const onConflict = (message: unknown) => {
+    if ((message as { store: object }).store !== late) return
+    unsubscribe('memcache-session:session:conflict', onConflict)
+    relay.hold()
+    setTimeout(() => relay.release(), 300)
+    stalled()
+  }
+  subscribe('memcache-session:session:conflict', onConflict)
+  t.after(() => unsubscribe('memcache-session:session:conflict', onConflict))
+  const b = late!.update(id, unstored, (data) => { data.set('b', '2'); return true })
+  await conflicted
+
+  // The third instance reads the tie (it serves the larger bytes: {"b":…}, without "a") and writes.
+  const loaded = (await other!.load(id))!
+  assert.equal(loaded.copies!.rivals.length, 1, 'a tie')
+  const c = await other!.update(id, loaded, (data) => { data.set('c', '3'); return true })
+  assert.ok(c.written && (await b).written)
+  for (const store of [early!, late!, other!]) {
+    const final = (await store.load(id))!
+    await final.copies!.repairing
+    assert.deepEqual([...final.data.keys()].sort(), ['a', 'b', 'c'], 'every acknowledged change is there')
+  }
 })
