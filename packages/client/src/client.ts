@@ -33,6 +33,8 @@ export class MemcacheClient {
   readonly buckets: readonly number[]
   readonly hashing: Hashing
   readonly protocol: MemcachedProtocol
+  /** How long a request waits for its node's answer (ms) before the node counts as hung. */
+  readonly timeoutMs: number
   readonly #maxValueBytes: number
   readonly #dispatch: Dispatcher
 
@@ -41,6 +43,7 @@ export class MemcacheClient {
     const options = checkOptions(clientOptions)
     const probes = { probeMinMs: options.probeMinMs, probeMaxMs: options.probeMaxMs }
     this.protocol = options.transport.protocol
+    this.timeoutMs = options.timeoutMs
     const transport = { timeoutMs: options.timeoutMs, tls: options.tls }
     this.nodes = options.servers.map((address) => new MemcacheNode(this, address, options.transport.open(address, transport), probes))
     this.router = createRouter(options.hashing, options.servers)

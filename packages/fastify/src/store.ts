@@ -67,7 +67,7 @@ export interface StoreOptions {
   replicas?: 0 | 1
   /** Compare-and-swap attempts before a change gives up with SessionConflictError. */
   casAttempts?: number
-  /** How long a change waits, at most, for two other writers to settle a tie (see TIE_WAIT_MS). */
+  /** How long a change waits, at most, for two other writers to settle a tie (default: a back-off and two of the client's deadlines, see tieWaitFor). */
   tieWaitMs?: number
 }
 
@@ -88,13 +88,13 @@ const BACKOFF_CAP_MS = 100
  * How long a writer that finds two other writers' records tied waits for them to settle it,
  * rereading after each back-off. A tied writer re-applies its change after one back-off (at most
  * BACKOFF_CAP_MS) and two round trips (its read of the tie, its write), each within the client's
- * deadline (500 ms by default): a wait shorter than that builds on one side of a tie whose other
- * side's writer may be done already (an instance that wrote another pair), and loses its change.
- * A tie that outlasts the wait has no writer left to settle it (its process ended mid-write, or
- * it lost its link), and the write builds on the record the read serves. It counts for the whole
- * of one change, not for each tie it meets.
+ * deadline (`client.timeoutMs`, 500 ms by default): a wait shorter than that builds on one side of a
+ * tie whose other side's writer may be done already (an instance that wrote another pair), and
+ * loses its change. A tie that outlasts the wait has no writer left to settle it (its process
+ * ended mid-write, or it lost its link), and the write builds on the record the read serves. It
+ * counts for the whole of one change, not for each tie it meets.
  */
-const TIE_WAIT_MS = BACKOFF_CAP_MS + 2 * 500
+const tieWaitFor = (timeoutMs: number): number => BACKOFF_CAP_MS + 2 * timeoutMs
 
 export class SessionStore {
   readonly #client: MemcacheClient
@@ -116,7 +116,7 @@ export class SessionStore {
     this.#limits = options.limits
     this.#copies = 1 + replicas
     this.#casAttempts = options.casAttempts ?? 20
-    this.#tieWaitMs = options.tieWaitMs ?? TIE_WAIT_MS
+    this.#tieWaitMs = options.tieWaitMs ?? tieWaitFor(client.timeoutMs)
   }
 
   /** How many copies of each record are kept (1 or 2). */
