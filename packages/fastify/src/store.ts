@@ -232,7 +232,7 @@ export class SessionStore {
       publishConflict(this, attempt + 1)
       if (writes.some((write) => write.outcome === 'failed' && sentTo(write))) inFlight = true
       if (!writes.some((write) => write.outcome === 'stored')) await backoff(attempt)
-      const settled = await this.#settle(id, version, bytes)
+      const settled = await this.#settle(id, version, bytes, writes)
       if (settled.ours) publishWrite(this, !state.copies, attempt + 1, writes, bytes.length)
       if (settled.ours) return { data: settled.state.data, written: true, state: settled.state }
       // Tied with another writer, which re-applies its change on ours as this one does on its:
@@ -251,8 +251,15 @@ export class SessionStore {
    * later version) is re-applied by the caller on the current one; one whose record is tied with
    * another writer's (`tied`) on that other record, whichever of the two a read would serve: the
    * other writer's may be done already, on a pair of nodes this instance does not read.
+   *
+   * Ours is never done while a node where it lost does not answer the re-read: what it lost to
+   * there is unknown (another instance's finished write, maybe, on a pair this one does not read,
+   * which a tie with ours would put at stake). Then ours is withdrawn where it still stands
+   * (deleted over its own token: never over anything written since) and the change fails with
+   * NodeDownError, as a write whose nodes did not answer does.
    */
-  async #settle (id: string, version: RecordVersion, bytes: Buffer): Promise<{ ours: boolean, tied: boolean, state: StoredSession }> {
+  async #settle (id: string, version: RecordVersion, bytes: Buffer, writes: readonly CopyWrite[]): Promise<{ ours: boolean, tied: boolean, state: StoredSession }> {
+    const lostOn = writes.filter((write) => write.outcome === 'conflict').map((write) => write.node)
     for (let attempt = 0; ; attempt++) {
       const state = await this.#reread(id)
       const copies = state.copies!
@@ -260,6 +267,15 @@ export class SessionStore {
         (copies.bytes.equals(bytes) || copies.rivals.some((rival) => rival.bytes.equals(bytes)))
       if (oursAmongTied) return { ours: false, tied: true, state: onRival(state, bytes) }
       if (copies.version !== version || !copies.bytes.equals(bytes)) return { ours: false, tied: false, state }
+      const unheard = lostOn.find((node) => !copies.tokens.has(node))
+      if (unheard !== undefined) {
+        // Every copy the re-read found ours on, and any its repair wrote ours to.
+        await copies.repairing
+        await Promise.all([...copies.tokens].map(([node, token]) => token
+          ? this.#client.onNode(node).delete(id, token).catch(() => false)
+          : undefined))
+        throw new NodeDownError(this.#client.nodes[unheard]!.label, new Error('it did not answer the re-read after this write lost there'))
+      }
       if (await (copies.repairing ?? true)) return { ours: true, tied: false, state }
       if (attempt >= this.#casAttempts) throw new SessionConflictError()
     }
