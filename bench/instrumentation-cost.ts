@@ -4,10 +4,9 @@
 // scrapes' own cost is in the figure), one with METRICS_PORT=off (no metrics subscriber on any
 // diagnostics channel, no hook; the session page's own story still listens, in both), and a
 // second one off, the control: what two processes running the same code disagree by is the noise
-// floor of the comparison. Every round starts fresh processes (two processes of the same code
-// differ by a few per cent for as long as they live) and loads one app at a time with wrk for
-// BENCH_SECONDS, in the opposite order every other round (ABBA), so every measurement has the
-// machine to itself at saturation and a drift weighs on each app alike. (An earlier version loaded the three at once
+// floor of the comparison. Each round loads one app at a time with wrk for BENCH_SECONDS, in the
+// opposite order every other round (ABBA), so every measurement has the machine to itself at
+// saturation and a drift weighs on each app alike. (An earlier version loaded the three at once
 // with autocannon in this process: the generator, not the apps, was the bottleneck, about 2,500
 // requests a second each, and CPU per request at part load carries every idle wake-up.) The
 // measure a shared machine leaves steadiest is the app's own CPU time per request (utime + stime
@@ -37,8 +36,8 @@ const cluster = await (await localClusterOnFreePorts([4, 3, 1, 2])).killOnExit()
 // The control runs the same code as 'metrics off': how far two identical processes disagree here.
 const variants: Array<[string, Record<string, string> | null]> = [['metrics on', {}], ['metrics off', null], ['control (off)', null]]
 if (process.env.OTEL === 'on') variants.push(['metrics+traces', { OTEL_TRACES_EXPORTER: 'console', OTEL_SERVICE_NAME: 'bench' }])
-/** One app process of a variant, listening, warmed up. */
-async function startApp ([name, extra]: [string, Record<string, string> | null], visitors: Visitor[] | null): Promise<App> {
+const apps: App[] = []
+for (const [name, extra] of variants) {
   const port = await freePort()
   const metricsPort = extra ? await freePort() : null
   const child = spawn(process.execPath, ['server/main.ts'], {
@@ -50,18 +49,9 @@ async function startApp ([name, extra]: [string, Record<string, string> | null],
   await waitForPort(port, 20_000)
   if (metricsPort !== null) await waitForPort(metricsPort, 20_000)
   const url = `http://127.0.0.1:${port}/`
-  // The visitors' sessions live in memcached under one secret: every process serves them.
-  if (!visitors) {
-    visitors = []
-    for (let i = 0; i < SESSIONS; i++) visitors.push(await visitorWith(url))
-  }
-  await load(url, 'GET', visitors, { duration: 2 }) // warm-up
-  return { name, url, child, visitors, metricsUrl: metricsPort === null ? null : `http://127.0.0.1:${metricsPort}/metrics` }
-}
-
-async function stopApp (app: App): Promise<void> {
-  app.child.kill('SIGTERM')
-  if (app.child.exitCode === null) await new Promise((resolve) => app.child.once('exit', resolve))
+  const visitors: Visitor[] = []
+  for (let i = 0; i < SESSIONS; i++) visitors.push(await visitorWith(url))
+  apps.push({ name, url, child, visitors, metricsUrl: metricsPort === null ? null : `http://127.0.0.1:${metricsPort}/metrics` })
 }
 
 /** Scrapes `app` every SCRAPE_MS until the returned function is called. */
@@ -73,23 +63,15 @@ function scraper (app: App): () => Promise<number> {
 }
 
 type Figures = { cpuUs: number, rps: number, p99: number }
-const results = new Map(variants.map(([name]) => [name, { GET: [] as Figures[], POST: [] as Figures[] }]))
-let visitors: Visitor[] | null = null
+const results = new Map(apps.map((a) => [a.name, { GET: [] as Figures[], POST: [] as Figures[] }]))
+for (const app of apps) await load(app.url, 'GET', app.visitors, { amount: 2000 }) // warm-up
 let scrapes = 0
 for (let round = 1; round <= ROUNDS; round++) {
-  // Fresh processes every round: two processes running the same code differ by a few per cent
-  // for as long as they live (where their code and heap landed, which core they share with wrk),
-  // and that is averaged out only over many processes.
-  const apps: App[] = []
-  for (const variant of variants) {
-    const app = await startApp(variant, visitors)
-    visitors = app.visitors
-    apps.push(app)
-  }
   for (const route of ['GET', 'POST'] as const) {
     // One app at a time, in the opposite order every other round (ABBA): each measurement has the
     // machine to itself, and a drift over the round weighs on every app alike over two rounds.
-    for (const app of round % 2 === 1 ? apps : [...apps].reverse()) {
+    const order = round % 2 === 1 ? apps : [...apps].reverse()
+    for (const app of order) {
       const stop = scraper(app)
       const cpuBefore = cpuSeconds(app.child.pid!)
       const r = await load(app.url, route, app.visitors, { duration: SECONDS, connections: 16 })
@@ -99,16 +81,15 @@ for (let round = 1; round <= ROUNDS; round++) {
       console.log(`round ${round} ${route.padEnd(4)} ${app.name.padEnd(14)} ${cpuUs.toFixed(0)} µs CPU/request  ${Math.round(r.rps)} req/s  p99 ${r.p99} ms${r.unexpected ? `  (${r.unexpected} unexpected)` : ''}`)
     }
   }
-  await Promise.all(apps.map(stopApp))
 }
 
 console.log(`\n${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${process.env.MEMCACHED_PROTOCOL ?? 'meta'}, ${ROUNDS} rounds of ${SECONDS} s over ${SESSIONS} sessions, /metrics scraped every ${SCRAPE_MS} ms (${scrapes} scrapes) (medians)\n`)
 console.log('| | GET CPU/request | GET req/s | GET p99 ms | POST CPU/request | POST req/s | POST p99 ms |')
 console.log('|---|---|---|---|---|---|---|')
 const m = (name: string, route: 'GET' | 'POST', field: keyof Figures) => median(results.get(name)![route].map((f) => f[field]))
-for (const [name] of variants) {
-  const cells = (['GET', 'POST'] as const).flatMap((route) => [`${m(name, route, 'cpuUs').toFixed(0)} µs`, String(Math.round(m(name, route, 'rps'))), String(m(name, route, 'p99'))])
-  console.log(`| ${name} | ${cells.join(' | ')} |`)
+for (const app of apps) {
+  const cells = (['GET', 'POST'] as const).flatMap((route) => [`${m(app.name, route, 'cpuUs').toFixed(0)} µs`, String(Math.round(m(app.name, route, 'rps'))), String(m(app.name, route, 'p99'))])
+  console.log(`| ${app.name} | ${cells.join(' | ')} |`)
 }
 /** The median of the rounds' ratios (each round ran both side by side): the pairing takes out the machine's drift. */
 const costOf = (name: string, route: 'GET' | 'POST') => {
@@ -116,9 +97,10 @@ const costOf = (name: string, route: 'GET' | 'POST') => {
   const off = results.get('metrics off')![route]
   return `${((median(on.map((f, i) => f.cpuUs / off[i]!.cpuUs)) - 1) * 100).toFixed(1)}%`
 }
-for (const [name] of variants.filter(([name]) => name !== 'metrics off')) {
-  console.log(`\n${name} against off, CPU per request (median of the rounds' ratios): GET ${costOf(name, 'GET')}, POST ${costOf(name, 'POST')}`)
+for (const app of apps.filter((a) => a.name !== 'metrics off')) {
+  console.log(`\n${app.name} against off, CPU per request (median of the rounds' ratios): GET ${costOf(app.name, 'GET')}, POST ${costOf(app.name, 'POST')}`)
 }
+for (const app of apps) app.child.kill('SIGTERM')
 
 // The same cost measured in one process (instrumentation-path.ts), against the page view's CPU above.
 const path = await measurePath(cluster.servers)
