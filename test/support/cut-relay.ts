@@ -4,9 +4,8 @@
 // before any answer: a connection cut with a request in flight, on purpose and at a known
 // moment. Other connections, and the ones the client opens next, are relayed whole. For tests of
 // what a client (and what counts it) does when a node fails under a request; the nodes are real.
-import { createServer, connect, type Socket } from 'node:net'
-import { once } from 'node:events'
 import type { TestContext } from 'node:test'
+import { startRelay } from './relay.ts'
 
 export interface CutRelays {
   /** One relay port per target, in the targets' order. */
@@ -17,10 +16,7 @@ export interface CutRelays {
 
 export async function startCutRelays (t: Pick<TestContext, 'after'>, targetPorts: readonly number[]): Promise<CutRelays> {
   let armed: { marker: Buffer, done: (index: number) => void } | null = null
-  const sockets: Socket[] = []
-  const servers = targetPorts.map((targetPort, index) => createServer((client) => {
-    const upstream = connect(targetPort, '127.0.0.1')
-    sockets.push(client, upstream)
+  const relays = await Promise.all(targetPorts.map((targetPort, index) => startRelay(t, targetPort, (client, upstream) => {
     // The last bytes of the previous chunk, for a marker split across two.
     let tail = Buffer.alloc(0)
     client.on('data', (chunk: Buffer) => {
@@ -39,18 +35,9 @@ export async function startCutRelays (t: Pick<TestContext, 'after'>, targetPorts
       upstream.write(chunk)
     })
     upstream.on('data', (chunk: Buffer) => { client.write(chunk) })
-    const close = () => { client.destroy(); upstream.destroy() }
-    client.on('close', close).on('error', close)
-    upstream.on('close', close).on('error', close)
-  }))
-  for (const server of servers) server.listen(0, '127.0.0.1')
-  await Promise.all(servers.map((server) => once(server, 'listening')))
-  t.after(() => {
-    for (const socket of sockets) socket.destroy()
-    for (const server of servers) server.close()
-  })
+  })))
   return {
-    ports: servers.map((server) => (server.address() as { port: number }).port),
+    ports: relays.map((relay) => relay.port),
     cut (marker) {
       return new Promise((resolve) => { armed = { marker: Buffer.from(marker), done: resolve } })
     }

@@ -3,9 +3,8 @@
 // `release()` passes it on, in order. A link that stalls for a while and then delivers: a slow
 // network, or an app process paused (GC, a busy event loop) with a request written. The node
 // behind it is real, and answers everything it gets.
-import { createServer, connect, type Socket } from 'node:net'
-import { once } from 'node:events'
 import type { TestContext } from 'node:test'
+import { startRelay } from './relay.ts'
 
 export interface HoldRelay {
   port: number
@@ -15,27 +14,15 @@ export interface HoldRelay {
 
 export async function startHoldRelay (t: Pick<TestContext, 'after'>, targetPort: number): Promise<HoldRelay> {
   let held: Array<() => void> | null = null
-  const sockets: Socket[] = []
-  const server = createServer((client) => {
-    const upstream = connect(targetPort, '127.0.0.1')
-    sockets.push(client, upstream)
+  const { port } = await startRelay(t, targetPort, (client, upstream) => {
     client.on('data', (chunk: Buffer) => {
       if (held) held.push(() => upstream.write(chunk))
       else upstream.write(chunk)
     })
     upstream.on('data', (chunk: Buffer) => { client.write(chunk) })
-    const close = () => { client.destroy(); upstream.destroy() }
-    client.on('close', close).on('error', close)
-    upstream.on('close', close).on('error', close)
-  })
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  t.after(() => {
-    for (const socket of sockets) socket.destroy()
-    server.close()
   })
   return {
-    port: (server.address() as { port: number }).port,
+    port,
     hold () { held ??= [] },
     release () {
       const pending = held ?? []

@@ -1,6 +1,6 @@
 // Two copies under racing writers from two clients (two app instances): every acknowledged change
 // is in the final record, on both copies, round after round.
-import { test } from 'node:test'
+import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { NodeDownError } from '@memcache-session/client'
 import { subscribe, unsubscribe } from 'node:diagnostics_channel'
@@ -10,6 +10,27 @@ import { flagsFor } from '../src/record-version.ts'
 import { SessionStore, type StoredSession } from '../src/store.ts'
 import { DEFAULT_LIMITS } from '../src/limits.ts'
 import { newSessionId } from '../src/ids.ts'
+
+type Cluster = Awaited<ReturnType<typeof startCluster>>
+
+/**
+ * A first instance that took an id's second node for down a moment ago and will not probe it
+ * during the test, so its pair for the id is home and the third node; an id with three nodes.
+ */
+function slidFirstInstance (t: TestContext, cluster: Cluster) {
+  const first = makeClient(t, cluster, { probeMinMs: 60_000, probeMaxMs: 60_000 })
+  let id = newSessionId()
+  while (first.routeChain(id).length < 3) id = newSessionId()
+  const [home, next, third] = first.routeChain(id) as [number, number, number]
+  first.nodes[next]!.markDown('refused a moment ago')
+  return { first, id, home, next, third }
+}
+
+/** The cluster's servers with `node` reached through a relay that can hold what is sent to it. */
+async function heldAt (t: TestContext, cluster: Cluster, node: number) {
+  const relay = await startHoldRelay(t, cluster.servers[node]!.port)
+  return { relay, servers: cluster.servers.map((server, index) => index === node ? { ...server, port: relay.port } : server) }
+}
 
 test('40 racing writes from two instances, lazy first write included, 5 rounds: no change lost', async (t) => {
   const cluster = await startCluster(t)
@@ -37,15 +58,10 @@ test('40 racing writes from two instances, lazy first write included, 5 rounds: 
 
 test('two instances that disagree on a node: a change stored on one pair is kept by a writer that stored on the other', async (t) => {
   const cluster = await startCluster(t)
-  // The first instance took the id's second node for down a moment ago and has not probed it
-  // since: its pair is home and the third node. The second instance sees every node up.
-  const first = makeClient(t, cluster, { probeMinMs: 60_000, probeMaxMs: 60_000 })
+  // The second instance sees every node up.
+  const { first, id, home, next, third } = slidFirstInstance(t, cluster)
   const second = makeClient(t, cluster)
   const [early, late] = [first, second].map((mc) => new SessionStore(mc, { ttlSeconds: 60, limits: DEFAULT_LIMITS }))
-  let id = newSessionId()
-  while (first.routeChain(id).length < 3) id = newSessionId()
-  const [home, next, third] = first.routeChain(id) as [number, number, number]
-  first.nodes[next]!.markDown('refused a moment ago')
   assert.deepEqual(early!.targets(id), [home, third])
   assert.deepEqual(late!.targets(id), [home, next])
 
@@ -95,13 +111,8 @@ test('a third writer that meets a tie waits for a tied writer that is slow (its 
   const cluster = await startCluster(t)
   // As above: the first instance took the id's second node for down and writes home and the
   // third node; the second sees every node up, its link to home through a relay that can stall.
-  const first = makeClient(t, cluster, { probeMinMs: 60_000, probeMaxMs: 60_000 })
-  let id = newSessionId()
-  while (first.routeChain(id).length < 3) id = newSessionId()
-  const [home, next] = first.routeChain(id) as [number, number, number]
-  first.nodes[next]!.markDown('refused a moment ago')
-  const relay = await startHoldRelay(t, cluster.servers[home]!.port)
-  const servers = cluster.servers.map((server, index) => index === home ? { ...server, port: relay.port } : server)
+  const { first, id, home } = slidFirstInstance(t, cluster)
+  const { relay, servers } = await heldAt(t, cluster, home)
   const second = makeClient(t, cluster, { servers, timeoutMs: 2000 })
   // A third instance, every node up, direct links: the third writer.
   const third = makeClient(t, cluster, { timeoutMs: 2000 })
@@ -141,13 +152,8 @@ test('a third writer that meets a tie waits for a tied writer that is slow (its 
 
 test('two instances that disagree on a node, and the second\'s link to home stalls while it settles a tie: its change fails, withdrawn, and the first\'s stays', async (t) => {
   const cluster = await startCluster(t)
-  const first = makeClient(t, cluster, { probeMinMs: 60_000, probeMaxMs: 60_000 })
-  let id = newSessionId()
-  while (first.routeChain(id).length < 3) id = newSessionId()
-  const [home, next] = first.routeChain(id) as [number, number, number]
-  first.nodes[next]!.markDown('refused a moment ago')
-  const relay = await startHoldRelay(t, cluster.servers[home]!.port)
-  const servers = cluster.servers.map((server, index) => index === home ? { ...server, port: relay.port } : server)
+  const { first, id, home } = slidFirstInstance(t, cluster)
+  const { relay, servers } = await heldAt(t, cluster, home)
   const second = makeClient(t, cluster, { servers, timeoutMs: 200, probeMinMs: 20, probeMaxMs: 50 })
   const [early, late] = [first, second].map((mc) => new SessionStore(mc, { ttlSeconds: 60, limits: DEFAULT_LIMITS, tieWaitMs: 100 }))
 
