@@ -1,4 +1,4 @@
-// The builds a side-by-side bench runs (bench/compare.ts, bench/instructions.ts): `label=dir,KEY=value`
+// The builds a side-by-side bench runs (bench/compare.ts, bench/gc-trace.ts): `label=dir,KEY=value`
 // on the command line names a checkout (the app) or `floor` / `floor@dir` (that checkout's
 // bench/peers/floor.ts), and settings for its environment; `spawnBuild` starts one on the bench's
 // four nodes, as the other benches do (production, quiet logs, no playground, no budgets).
@@ -7,7 +7,7 @@ import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { freePort, waitForPort } from '../tools/ports.ts'
 
-export const BENCH_SECRET = 'bench-secret-that-is-long-enough-0123456789'
+const BENCH_SECRET = 'bench-secret-that-is-long-enough-0123456789'
 const here = fileURLToPath(new URL('../', import.meta.url))
 
 export interface Build { label: string, script: string, cwd: string, env: Record<string, string> }
@@ -22,18 +22,17 @@ export function parseBuild (arg: string): Build {
 }
 
 /**
- * Starts `build` on `servers` (MEMCACHED_SERVERS) and waits until it listens; `wrap` runs it under
- * another program (valgrind), `startMs` is how long it may take to listen.
+ * Starts `build` on `servers` (MEMCACHED_SERVERS) and waits until it listens; `nodeArgs` go to
+ * node before the script (`--trace-gc`), `stdout: 'pipe'` keeps what it prints.
  */
-export async function spawnBuild (build: Build, servers: string, options: { wrap?: string[], nodeArgs?: string[], startMs?: number, stdout?: 'ignore' | 'pipe' } = {}): Promise<{ child: ChildProcess, url: string }> {
+export async function spawnBuild (build: Build, servers: string, options: { nodeArgs?: string[], stdout?: 'ignore' | 'pipe' } = {}): Promise<{ child: ChildProcess, url: string }> {
   const port = await freePort()
-  const command = [...(options.wrap ?? []), process.execPath, ...(options.nodeArgs ?? []), build.script]
-  const child = spawn(command[0]!, command.slice(1), {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), build.script], {
     cwd: build.cwd,
     env: { PATH: process.env.PATH, NODE_ENV: 'production', LOG_LEVEL: 'warn', PLAYGROUND: 'off', PORT: String(port), HOST: '127.0.0.1', MEMCACHED_SERVERS: servers, COOKIE_SECRET: BENCH_SECRET, SESSION_WRITES_PER_MINUTE: '0', SESSION_NEW_PER_MINUTE: '0', METRICS_PORT: '0', ...build.env },
     stdio: ['ignore', options.stdout ?? 'ignore', 'inherit']
   })
   process.once('exit', () => child.kill('SIGKILL'))
-  await waitForPort(port, options.startMs ?? 20_000)
+  await waitForPort(port, 20_000)
   return { child, url: `http://127.0.0.1:${port}/` }
 }

@@ -61,8 +61,8 @@ async function memcacheSessions (app: FastifyInstance, options: SessionPluginOpt
   // property from its start, so its shape never changes). Not a WeakMap keyed by the request: the
   // entry's value (the opening's promise) holds the request through its closure, and V8's
   // young-generation collections keep such an entry's key alive, so every request, its reply and
-  // page went to the old generation, freed only by full collections: one every 4 s under load, and
-  // a heap of 250 MB where 70 MB do (bench/README.md, "the request that outlived itself").
+  // page went to the old generation, freed only by full collections (bench/README.md's fourth
+  // pass: `npm run bench:gc`, and bench/weakmap-promotion.js for the mechanism alone).
   const opened = Symbol('@memcache-session/fastify opened session')
   app.decorateRequest(opened, null)
   type WithOpened = Record<typeof opened, Promise<OpenedSession> | null>
