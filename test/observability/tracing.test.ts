@@ -94,6 +94,8 @@ test('a span per request, a child per memcached round trip with its node and com
 
   const exported = receiver.bodies.join('\n')
   t.diagnostic(`spans: ${receiver.spans().map((s) => `${s.name}${s.parentSpanId ? ` (child of ${s.parentSpanId.slice(0, 6)})` : ''}`).join(', ')}`)
+  const described = (span: OtlpSpan) => `${span.name} {${span.attributes.map((a) => `${a.key}=${attribute(span, a.key)}`).join(', ')}}`
+  t.diagnostic(`the page view's spans: ${described(page!)}; ${reads.map(described).join('; ')}`)
   assert.ok(!exported.includes(visitor.sessionId!), 'a session id in a span')
   assert.ok(!exported.includes(visitor.cookie!.slice(3, 23)), 'a cookie in a span')
 })
